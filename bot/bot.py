@@ -1,0 +1,90 @@
+"""The Bot: owns the database handle, the clock and the command tree; loads the cogs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime
+
+import discord
+from discord.ext import commands
+
+from bot.clock import Clock, utc_now
+from bot.settings import Settings
+from bot.tree import KeepGoingTree
+from storage import queries
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "cogs.checkins",
+    "cogs.journey",
+    "cogs.why",
+    "cogs.member_settings",
+    "cogs.pause",
+)
+
+TREE_HASH_KEY = "command_tree_hash"
+
+
+class KeepGoingBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        clock: Clock = utc_now,
+        auto_sync: bool = True,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=KeepGoingTree,
+        )
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.auto_sync = auto_sync
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.auto_sync:
+            await self.sync_commands(only_if_changed=True)
+
+    # ------------------------------------------------------------------ command sync
+
+    def tree_hash(self) -> str:
+        """A digest of the command tree as Discord would see it (plus the dev guild)."""
+        payload = sorted(
+            (command.to_dict(self.tree) for command in self.tree.get_commands()),
+            key=lambda c: c["name"],
+        )
+        blob = json.dumps(
+            {"commands": payload, "dev_guild": self.settings.dev_guild_id}, sort_keys=True
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    async def sync_commands(self, *, only_if_changed: bool, guild_id: int | None = None) -> bool:
+        """Sync slash commands; with ``only_if_changed``, only when the tree changed since the
+        last sync recorded in the database. Returns whether a sync happened."""
+        digest = self.tree_hash()
+        if only_if_changed and await queries.get_state(self.db, TREE_HASH_KEY) == digest:
+            log.info("command tree unchanged since the last sync; not syncing")
+            return False
+        synced = await self.tree.sync()
+        log.info("synced %d global commands", len(synced))
+        for target in {guild_id, self.settings.dev_guild_id} - {None}:
+            guild = discord.Object(id=target)  # type: ignore[arg-type]
+            self.tree.copy_global_to(guild=guild)
+            copied = await self.tree.sync(guild=guild)
+            log.info("copied %d commands to guild %s", len(copied), target)
+        await queries.set_state(self.db, TREE_HASH_KEY, digest)
+        return True

@@ -1,0 +1,1 @@
+"""One cog per capability: what members and admins touch."""

@@ -1,0 +1,47 @@
+"""/journey: a member's own numbers, shown only to them."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import service
+from bot.bot import KeepGoingBot
+from bot.service import JourneyView
+from cogs.common import who
+from cogs.replies import days, weeks
+
+
+def journey_text(view: JourneyView) -> str:
+    s = view.stats
+    lines = [
+        "**Your journey** (only you can see this)",
+        f"Days shown up: **{s.days_shown_up}** (this total never resets)",
+        f"Current streak: {days(s.current_streak)} · longest: {days(s.longest_streak)}",
+        f"Weekly rhythm: {weeks(s.weekly_rhythm)} in a row at your target of "
+        f"{days(s.weekly_target)} a week ({s.days_this_week} so far this week)",
+        f"Last 28 days: shown up on {s.consistency_days} of "
+        f"{days(s.consistency_out_of)} you weren't paused",
+        f"Rest days: {s.rest_days} · Reflections written: {s.reflections}",
+    ]
+    if view.paused is not None:
+        until = f" until {view.paused.end_date.isoformat()}" if view.paused.end_date else ""
+        lines.append(f"You're paused{until}: these days neither count nor break anything.")
+    lines.append(f"Days are counted in {view.timezone} (`/settings timezone` to change).")
+    return "\n".join(lines)
+
+
+class Journey(commands.Cog):
+    def __init__(self, bot: KeepGoingBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="journey", description="Your own numbers, only for you.")
+    @app_commands.guild_only()
+    async def journey(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
+        view = await service.journey(self.bot.db, who(interaction))
+        await interaction.response.send_message(journey_text(view), ephemeral=True)
+
+
+async def setup(bot: KeepGoingBot) -> None:
+    await bot.add_cog(Journey(bot))

@@ -1,0 +1,115 @@
+"""/settings: a member's own preferences (timezone, weekly target, celebrations)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import service
+from bot.bot import KeepGoingBot
+from cogs.common import who
+from storage.models import Member
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def zone_choices(current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 zones matching what the member typed: prefix matches first."""
+    needle = current.strip().lower().replace(" ", "_")
+    zones = all_zones()
+    if not needle:
+        picks = [z for z in zones if "/" in z and not z.startswith("Etc/")][:25]
+    else:
+        starts = [z for z in zones if z.lower().startswith(needle)]
+        contains = [z for z in zones if needle in z.lower() and z not in starts]
+        picks = (starts + contains)[:25]
+    return [app_commands.Choice(name=z, value=z) for z in picks]
+
+
+async def zone_autocomplete(
+    interaction: discord.Interaction[KeepGoingBot], current: str
+) -> list[app_commands.Choice[str]]:
+    return zone_choices(current)
+
+
+def settings_text(member: Member | None, group_zone: str) -> str:
+    if member is None or member.timezone is None:
+        zone = f"{group_zone} (the group's; set your own with `/settings timezone`)"
+    else:
+        zone = member.timezone
+    target = member.weekly_target if member else 3
+    celebrate = member.celebrate_me if member else False
+    return "\n".join(
+        [
+            "**Your settings** (only you can see this)",
+            f"Timezone: {zone}",
+            f"Weekly target: {target} day{'s' if target != 1 else ''} a week",
+            "Milestones celebrated by name in the group: " + ("on" if celebrate else "off"),
+        ]
+    )
+
+
+@app_commands.guild_only()
+class MemberSettings(
+    commands.GroupCog, group_name="settings", group_description="Your own Keep Going settings."
+):
+    def __init__(self, bot: KeepGoingBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="show", description="See your settings.")
+    async def show(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
+        ctx = await service.member_context(self.bot.db, who(interaction))
+        await interaction.response.send_message(
+            settings_text(ctx.member, ctx.group.timezone), ephemeral=True
+        )
+
+    @app_commands.command(name="timezone", description="Set the timezone your days follow.")
+    @app_commands.describe(zone="An IANA timezone name, such as Europe/Berlin")
+    @app_commands.autocomplete(zone=zone_autocomplete)
+    async def timezone(
+        self, interaction: discord.Interaction[KeepGoingBot], zone: app_commands.Range[str, 1, 64]
+    ) -> None:
+        member = await service.set_timezone(self.bot.db, who(interaction), zone)
+        await interaction.response.send_message(
+            f"Your days now follow {member.timezone}.", ephemeral=True
+        )
+
+    @app_commands.command(name="weekly-target", description="How many days a week you aim for.")
+    @app_commands.describe(days="Days a week, from 1 to 7")
+    async def weekly_target(
+        self, interaction: discord.Interaction[KeepGoingBot], days: app_commands.Range[int, 1, 7]
+    ) -> None:
+        member = await service.set_weekly_target(self.bot.db, who(interaction), days)
+        await interaction.response.send_message(
+            f"Your weekly target is now {member.weekly_target} "
+            f"day{'s' if member.weekly_target != 1 else ''} a week. "
+            "Your weekly rhythm counts the weeks in a row you reach it.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name="celebrate-me", description="Let the group celebrate your milestones by name."
+    )
+    @app_commands.describe(enabled="On: your name may appear in the weekly recap's milestones")
+    async def celebrate_me(
+        self, interaction: discord.Interaction[KeepGoingBot], enabled: bool
+    ) -> None:
+        await service.set_celebrate_me(self.bot.db, who(interaction), enabled)
+        text = (
+            "Your milestones may now be celebrated by name in the weekly recap."
+            if enabled
+            else "Your milestones stay private: the recap won't name you."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def setup(bot: KeepGoingBot) -> None:
+    await bot.add_cog(MemberSettings(bot))

@@ -1,0 +1,130 @@
+"""The connection: pragmas, numbered migrations and one-transaction-at-a-time writes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """The migration files shipped in ``storage/migrations``, in version order."""
+    found: list[Migration] = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migration numbering has a gap before {migration.name}")
+    return found
+
+
+class Database:
+    """One aiosqlite connection in autocommit mode.
+
+    Reads run directly. Every write goes through :meth:`transaction`, which holds a lock so
+    that two coroutines never interleave statements inside one SQLite transaction.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back."""
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        assert row is not None
+        return int(row[0])
+
+    async def migrate(self) -> int:
+        """Apply every migration newer than ``PRAGMA user_version``, each in one transaction."""
+        current = await self.schema_version()
+        migrations = load_migrations()
+        if current > len(migrations):
+            raise RuntimeError(
+                f"the database is at schema version {current}, newer than this code "
+                f"({len(migrations)}); upgrade Keep Going before using it"
+            )
+        for migration in migrations[current:]:
+            script = (
+                f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+                f"PRAGMA user_version = {migration.version};\nCOMMIT;"
+            )
+            async with self._write_lock:
+                try:
+                    await self.conn.executescript(script)
+                except BaseException:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise
+            log.info("applied migration %s", migration.name)
+        return await self.schema_version()
+
+    async def integrity_check(self) -> list[str]:
+        rows = await self.fetchall("PRAGMA integrity_check")
+        return [str(row[0]) for row in rows]
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+async def open_database(path: Path, *, migrate: bool = True) -> Database:
+    """Open (creating the folder and file if needed), set the pragmas, and migrate."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    try:
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = Database(conn, path)
+        if migrate:
+            await db.migrate()
+    except BaseException:
+        await conn.close()
+        raise
+    return db

@@ -1,0 +1,71 @@
+"""Plain dataclasses the repositories return: ids and values, never discord objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Group:
+    guild_id: int
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Member:
+    guild_id: int
+    user_id: int
+    timezone: str | None
+    weekly_target: int
+    celebrate_me: bool
+    morning_dm: bool
+    morning_dm_time: str | None
+    recap_dm: bool
+    dm_state: str
+    first_day: date
+
+
+@dataclass(frozen=True)
+class Checkin:
+    id: int
+    guild_id: int
+    user_id: int
+    local_date: date
+    kind: str
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckinWrite:
+    """What :func:`record_checkin` did: the stored row, and whether the day was new."""
+
+    checkin: Checkin
+    created: bool
+
+
+@dataclass(frozen=True)
+class Reason:
+    id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Pause:
+    id: int
+    start_date: date
+    end_date: date | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything /journey needs about one member, read in one go."""
+
+    days: frozenset[date]
+    rest_days: int
+    reflections: int
+    pauses: tuple[Pause, ...]

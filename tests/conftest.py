@@ -1,0 +1,92 @@
+"""Shared fixtures: a migrated SQLite file per test, a clock the test moves, and the real
+bot running against simcord's simulated Discord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import simcord
+
+from bot.bot import KeepGoingBot
+from bot.errors import UserFacingError
+from bot.settings import Settings
+from storage import Database, open_database
+
+
+class FakeClock:
+    """A clock the test sets and moves; the bot reads it instead of the wall clock."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, instant: datetime) -> None:
+        if instant.tzinfo is None:
+            raise ValueError("use an aware datetime")
+        self.current = instant.astimezone(UTC)
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # A Thursday morning in UTC.
+    return FakeClock(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "keepgoing.sqlite3"
+
+
+@pytest.fixture
+async def db(db_path: Path) -> AsyncIterator[Database]:
+    database = await open_database(db_path)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token="test-token-not-real",
+        database_path=db_path,
+        default_timezone="UTC",
+    )
+
+
+@pytest.fixture
+def simcord_bot(settings: Settings, db: Database, clock: FakeClock) -> KeepGoingBot:
+    return KeepGoingBot(settings=settings, db=db, clock=clock)
+
+
+def _is_expected(error: BaseException) -> bool:
+    """Refusals the error handler shows to members on purpose are not bugs."""
+    inner = getattr(error, "original", None) or error.__cause__ or error
+    return isinstance(inner, UserFacingError) or isinstance(error, UserFacingError)
+
+
+@pytest_asyncio.fixture
+async def simcord_env(simcord_bot: KeepGoingBot, request: pytest.FixtureRequest):
+    """simcord's own fixture, except that member-facing refusals (``UserFacingError``) do
+    not fail the test; every other error the bot raised still does."""
+    marker = request.node.get_closest_marker("simcord")
+    env = simcord.Env(simcord_bot, **(marker.kwargs if marker else {}))
+    await env.start()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+        unexpected = [e for e in env.errors_since(env._errors_acknowledged) if not _is_expected(e)]
+        if unexpected:
+            raise ExceptionGroup(f"bot raised {len(unexpected)} unexpected error(s)", unexpected)

@@ -1,0 +1,247 @@
+"""/checkin and /journey through the real discord.py client against simcord."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import discord
+import pytest
+import simcord
+
+from bot.bot import KeepGoingBot
+from storage import queries
+from tests.conftest import FakeClock
+from tests.discord_helpers import assert_pings_nobody, use_modified_client
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env):
+    guild = simcord_env.create_guild("Runners")
+    channel = guild.create_text_channel("training")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    return guild, channel, alice, bob
+
+
+async def count_checkins(db, user_id: int | None = None) -> int:
+    if user_id is None:
+        row = await db.fetchone("SELECT count(*) FROM checkins")
+    else:
+        row = await db.fetchone("SELECT count(*) FROM checkins WHERE user_id = ?", (user_id,))
+    return int(row[0])
+
+
+async def test_checkin_is_recorded_and_answered_privately(world, db) -> None:
+    guild, channel, alice, _ = world
+    result = await alice.slash(channel, "checkin", kind="practice", note="Easy 5k, felt smooth")
+
+    assert result.ephemeral
+    assert result.response is not None
+    assert "Practice recorded for today" in result.response.content
+    assert "shown up: 1 day in all" in result.response.content
+    history = await queries.member_history(db, guild.id, alice.id)
+    assert history.days == frozenset({datetime(2026, 11, 26).date()})
+    # Nothing public was posted.
+    assert channel.history() == []
+
+
+async def test_second_checkin_same_day_updates_and_counts_once(world, db) -> None:
+    guild, channel, alice, _ = world
+    await alice.slash(channel, "checkin", kind="practice", note="morning run")
+    second = await alice.slash(channel, "checkin", kind="rest")
+
+    assert "Updated today's check-in (it still counts once)" in second.response.content
+    assert await count_checkins(db) == 1
+    row = await db.fetchone("SELECT kind, note FROM checkins")
+    assert (row["kind"], row["note"]) == ("rest", "morning run")
+
+    journey = await alice.slash(channel, "journey")
+    assert journey.ephemeral
+    assert "Days shown up: **1**" in journey.response.content
+    assert "Rest days: 1" in journey.response.content
+
+
+async def test_streak_grows_across_local_days(world, clock: FakeClock) -> None:
+    _, channel, alice, _ = world
+    await alice.slash(channel, "checkin", kind="practice")
+    clock.advance(days=1)
+    await alice.slash(channel, "checkin", kind="rest")
+    clock.advance(days=1)
+    third = await alice.slash(channel, "checkin", kind="practice")
+    assert "streak: 3 days" in third.response.content
+
+    journey = await alice.slash(channel, "journey")
+    assert "Current streak: 3 days · longest: 3 days" in journey.response.content
+
+
+async def test_local_day_follows_the_members_timezone(world, db, clock: FakeClock) -> None:
+    guild, channel, alice, bob = world
+    clock.set(datetime(2026, 11, 26, 23, 30, tzinfo=UTC))
+    await alice.slash(channel, "settings timezone", zone="Pacific/Kiritimati")  # UTC+14
+    await alice.slash(channel, "checkin", kind="practice")
+    await bob.slash(channel, "checkin", kind="practice")  # the group's UTC
+
+    alice_days = (await queries.member_history(db, guild.id, alice.id)).days
+    bob_days = (await queries.member_history(db, guild.id, bob.id)).days
+    assert alice_days == frozenset({datetime(2026, 11, 27).date()})
+    assert bob_days == frozenset({datetime(2026, 11, 26).date()})
+
+
+async def test_yesterday_allowed_until_local_noon(world, db, clock: FakeClock) -> None:
+    guild, channel, alice, _ = world
+    await alice.slash(channel, "settings timezone", zone="America/New_York")
+    # 11:59 in New York (UTC-5 in November).
+    clock.set(datetime(2026, 11, 26, 16, 59, tzinfo=UTC))
+    ok = await alice.slash(channel, "checkin", kind="rest", day="yesterday")
+    assert "Rest day recorded for yesterday (Wed 25 Nov)" in ok.response.content
+
+    # 12:00 in New York: too late for yesterday, nothing is written.
+    clock.set(datetime(2026, 11, 27, 17, 0, tzinfo=UTC))
+    late = await alice.slash(channel, "checkin", kind="practice", day="yesterday")
+    assert late.ephemeral
+    assert "until noon" in late.response.content
+    assert await count_checkins(db) == 1
+    history = await queries.member_history(db, guild.id, alice.id)
+    assert history.days == frozenset({datetime(2026, 11, 25).date()})
+
+
+async def test_overlong_note_from_a_modified_client_is_refused(
+    world, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, channel, alice, _ = world
+    use_modified_client(monkeypatch)
+    result = await alice.slash(channel, "checkin", kind="practice", note="x" * 501)
+
+    assert result.ephemeral
+    assert "501 characters" in result.response.content
+    assert "limit is 500" in result.response.content
+    assert await count_checkins(db) == 0
+    # A note of exactly 500 is fine.
+    fine = await alice.slash(channel, "checkin", kind="practice", note="y" * 500)
+    assert "recorded" in fine.response.content
+
+
+async def test_unknown_kind_from_a_modified_client_is_refused(
+    world, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, channel, alice, _ = world
+    use_modified_client(monkeypatch)
+    result = await alice.slash(channel, "checkin", kind="sprint")
+    assert result.ephemeral
+    assert await count_checkins(db) == 0
+
+
+async def test_shared_checkin_echoes_the_note_without_pinging(
+    world, db, simcord_env: simcord.Env
+) -> None:
+    guild, channel, alice, bob = world
+    role = guild.create_role("Coaches", mentionable=True)
+    note = f"Hill reps with {bob.mention} and <@&{role.id}> @everyone @here **bold**"
+    result = await alice.slash(channel, "checkin", kind="practice", note=note, share=True)
+
+    assert result.ephemeral  # the acknowledgement stays private
+    public = channel.history()
+    assert len(public) == 1
+    post = public[0]
+    assert not post.flags.ephemeral
+    assert note in post.content
+    assert "alice" in post.content
+    assert_pings_nobody(simcord_env, channel.id, post.id)
+    assert_pings_nobody(simcord_env, channel.id, result.response.id)
+    shared = await db.fetchone("SELECT channel_id, message_id FROM shared_checkins")
+    assert (shared["channel_id"], shared["message_id"]) == (channel.id, post.id)
+
+
+async def test_cheer_once_per_member_and_count_on_the_button(
+    world, db, simcord_env: simcord.Env
+) -> None:
+    guild, channel, alice, bob = world
+    carol = guild.add_member(simcord_env.create_user("carol"))
+    await alice.slash(channel, "checkin", kind="practice", share=True)
+    post = channel.last_message
+
+    await bob.click(post, label="Cheer")
+    assert channel.last_message.components[0].children[0].label == "Cheer · 1"
+    again = await bob.click(channel.last_message, label="Cheer · 1")
+    assert again.ephemeral
+    assert "already cheered" in again.response.content
+    await carol.click(channel.last_message, label="Cheer · 1")
+    assert channel.last_message.components[0].children[0].label == "Cheer · 2"
+
+    own = await alice.click(channel.last_message, label="Cheer · 2")
+    assert own.ephemeral
+    assert "your own check-in" in own.response.content
+    row = await db.fetchone("SELECT count(*) FROM cheers")
+    assert row[0] == 2
+
+
+async def test_cheer_button_works_after_a_restart(
+    world, db, settings, clock, simcord_env: simcord.Env
+) -> None:
+    _, channel, alice, bob = world
+    await alice.slash(channel, "checkin", kind="practice", share=True)
+    post = channel.last_message
+
+    await simcord_env.restart_bot(KeepGoingBot(settings=settings, db=db, clock=clock))
+    await bob.click(post, label="Cheer")
+    assert channel.last_message.components[0].children[0].label == "Cheer · 1"
+
+
+async def test_journey_is_private_and_only_the_members_own(world, clock: FakeClock) -> None:
+    _, channel, alice, bob = world
+    for _ in range(3):
+        await alice.slash(channel, "checkin", kind="practice")
+        clock.advance(days=1)
+    mine = await alice.slash(channel, "journey")
+    theirs = await bob.slash(channel, "journey")
+
+    assert mine.ephemeral and theirs.ephemeral
+    assert "Days shown up: **3**" in mine.response.content
+    assert "Days shown up: **0**" in theirs.response.content
+    assert "alice" not in theirs.response.content
+
+
+async def test_unexpected_error_gets_a_calm_apology_and_is_logged(
+    world, simcord_env: simcord.Env, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    _, channel, alice, _ = world
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("bot.service.journey", broken)
+    result = await alice.slash(channel, "journey")
+
+    assert result.ephemeral
+    assert "something went wrong on my side" in result.response.content
+    assert "disk on fire" not in result.response.content
+    logged = [r for r in caplog.records if r.name == "bot.tree" and r.exc_info]
+    assert logged and "disk on fire" in str(logged[0].exc_info[1])
+    errors = simcord_env.errors  # acknowledge the error the tree reported
+    assert any("disk on fire" in str(getattr(e, "original", e)) for e in errors)
+
+
+async def test_commands_sync_only_when_the_tree_changed(
+    world, db, settings, clock, simcord_env: simcord.Env
+) -> None:
+    def syncs() -> int:
+        return sum(
+            1
+            for r in simcord_env.http_requests
+            if r.method == "PUT" and r.path.endswith("/commands")
+        )
+
+    assert syncs() == 1  # first start with a new database
+    assert await queries.get_state(db, "command_tree_hash")
+    await simcord_env.restart_bot(KeepGoingBot(settings=settings, db=db, clock=clock))
+    assert syncs() == 1  # same tree: no second sync
+
+    await queries.set_state(db, "command_tree_hash", "stale")
+    await simcord_env.restart_bot(KeepGoingBot(settings=settings, db=db, clock=clock))
+    assert syncs() == 2
+
+
+async def test_member_commands_are_not_offered_in_dms(simcord_env: simcord.Env) -> None:
+    user = simcord_env.create_user("dana")
+    assert "checkin" not in user.available_commands()
+    assert isinstance(discord.AllowedMentions.none(), discord.AllowedMentions)
