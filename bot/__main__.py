@@ -14,6 +14,7 @@ from bot.bot import KeepGoingBot
 from bot.logs import setup_logging
 from bot.settings import Settings, explain
 from storage import open_database
+from storage.db import DatabaseUnavailable
 
 log = logging.getLogger("bot")
 
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_sync(settings, args.guild))
             return 0
         asyncio.run(run_bot(settings))
+    except DatabaseUnavailable as error:
+        print(f"Database error (DATABASE_PATH): {error}", file=sys.stderr)
+        return EXIT_CONFIG
     except discord.LoginFailure:
         print(
             "Discord refused the token: check DISCORD_TOKEN (reset it in the Developer Portal "

@@ -82,7 +82,7 @@ def explain(error: ValidationError) -> str:
                 "(see .env.example) or in the environment."
             )
         return f"{variable} is not set."
-    if first["type"] == "string_too_short" and variable == "DISCORD_TOKEN":
+    if first["type"] in ("too_short", "string_too_short") and variable == "DISCORD_TOKEN":
         return "DISCORD_TOKEN is empty: put your bot token in .env (see .env.example)."
     message = str(first.get("msg", "")).removeprefix("Value error, ").rstrip(".")
     message = message[:1].lower() + message[1:]

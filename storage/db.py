@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,6 +19,10 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database file can't be used: it can't be opened, or its schema is newer."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ class Database:
         current = await self.schema_version()
         migrations = load_migrations()
         if current > len(migrations):
-            raise RuntimeError(
+            raise DatabaseUnavailable(
                 f"the database is at schema version {current}, newer than this code "
                 f"({len(migrations)}); upgrade Keep Going before using it"
             )
@@ -111,11 +116,21 @@ class Database:
         await self.conn.close()
 
 
+def _probe(path: Path) -> None:
+    sqlite3.connect(path).close()
+
+
 async def open_database(path: Path, *, migrate: bool = True) -> Database:
     """Open (creating the folder and file if needed), set the pragmas, and migrate."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Probe with plain sqlite3 first: a failed aiosqlite connect leaves its worker thread
+        # behind, which then complains noisily when the event loop closes.
+        await asyncio.to_thread(_probe, path)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise DatabaseUnavailable(f"cannot open {path}: {error}") from error
     conn.row_factory = aiosqlite.Row
     try:
         await conn.execute("PRAGMA journal_mode = WAL")

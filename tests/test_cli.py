@@ -1,0 +1,291 @@
+"""``python -m bot`` as a real subprocess: configuration errors, ``check``, ``.env`` and ``--help``.
+
+Every run gets its own empty working directory (so no stray ``.env`` is read) and an
+environment without any of the bot's variables. The interpreter start-up dominates the cost,
+so all runs are started together once per module and the tests only inspect the results.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MIGRATION_COUNT = len(list((ROOT / "storage" / "migrations").glob("*.sql")))
+BOT_VARIABLES = {"DISCORD_TOKEN", "DATABASE_PATH", "DEFAULT_TIMEZONE", "DEV_GUILD_ID", "LOG_LEVEL"}
+TIMEOUT = 60
+# Far ahead, so that a migration added while the suite runs cannot catch up with it.
+FUTURE_VERSION = MIGRATION_COUNT + 100
+
+SECRET = "a-secret-token-value"
+DOTENV_SECRET = "from-dotenv-token"
+SPACED_SECRET = "spaced secret-token-value"
+
+
+def clean_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in BOT_VARIABLES}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+@dataclass(frozen=True)
+class Plan:
+    args: tuple[str, ...]
+    env: dict[str, str]
+    prepare: Callable[[Path], None] | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    cwd: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    @property
+    def stderr_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def write_dotenv(text: str) -> Callable[[Path], None]:
+    def prepare(cwd: Path) -> None:
+        (cwd / ".env").write_text(text, "utf-8")
+
+    return prepare
+
+
+def make_directory(cwd: Path) -> None:
+    (cwd / "a-directory").mkdir()
+
+
+def make_future_database(cwd: Path) -> None:
+    with sqlite3.connect(cwd / "future.sqlite3") as conn:
+        conn.execute(f"PRAGMA user_version = {FUTURE_VERSION}")
+    conn.close()
+
+
+PLANS: dict[str, Plan] = {
+    # Configuration errors (the default command, then ``check``).
+    "no-token": Plan((), {}),
+    "no-token-check": Plan(("check",), {}),
+    "empty-token": Plan(("check",), {"DISCORD_TOKEN": ""}),
+    "spaced-token": Plan(("check",), {"DISCORD_TOKEN": SPACED_SECRET}),
+    "bad-timezone": Plan(
+        ("check",), {"DISCORD_TOKEN": SECRET, "DEFAULT_TIMEZONE": "Mars/Olympus_Mons"}
+    ),
+    "bad-guild": Plan(("check",), {"DISCORD_TOKEN": SECRET, "DEV_GUILD_ID": "abc"}),
+    "zero-guild": Plan(("check",), {"DISCORD_TOKEN": SECRET, "DEV_GUILD_ID": "0"}),
+    "bad-log-level": Plan(("check",), {"DISCORD_TOKEN": SECRET, "LOG_LEVEL": "LOUD"}),
+    "bad-dotenv": Plan(
+        ("check",), {}, write_dotenv(f"DISCORD_TOKEN={DOTENV_SECRET}\nLOG_LEVEL=LOUD\n")
+    ),
+    # Working ``check`` runs.
+    "check": Plan(
+        ("check",),
+        {"DISCORD_TOKEN": SECRET, "DATABASE_PATH": str(Path("sub") / "kg.sqlite3")},
+    ),
+    "dotenv": Plan(
+        ("check",), {}, write_dotenv(f"DISCORD_TOKEN={DOTENV_SECRET}\nDATABASE_PATH=db.sqlite3\n")
+    ),
+    "env-beats-dotenv": Plan(
+        ("check",),
+        {"DEFAULT_TIMEZONE": "Europe/Berlin"},
+        write_dotenv(f"DISCORD_TOKEN={DOTENV_SECRET}\nDEFAULT_TIMEZONE=Mars/Olympus_Mons\n"),
+    ),
+    "help": Plan(("--help",), {}),
+    # A database that cannot be used.
+    "database-is-a-directory": Plan(
+        ("check",), {"DISCORD_TOKEN": SECRET, "DATABASE_PATH": "a-directory"}, make_directory
+    ),
+    "database-from-the-future": Plan(
+        ("check",),
+        {"DISCORD_TOKEN": SECRET, "DATABASE_PATH": "future.sqlite3"},
+        make_future_database,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Start every planned ``python -m bot`` at once, each in its own empty folder."""
+    started: dict[str, tuple[Path, subprocess.Popen[str]]] = {}
+    try:
+        for name, plan in PLANS.items():
+            cwd = tmp_path_factory.mktemp(name)
+            if plan.prepare:
+                plan.prepare(cwd)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", *plan.args],
+                cwd=cwd,
+                env=clean_env(plan.env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+            )
+            started[name] = (cwd, process)
+        results: dict[str, Run] = {}
+        for name, (cwd, process) in started.items():
+            stdout, stderr = process.communicate(timeout=TIMEOUT)
+            results[name] = Run(cwd, process.returncode, stdout, stderr)
+        return results
+    finally:
+        for _cwd, process in started.values():
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+
+
+def assert_config_error(run: Run, variable: str) -> None:
+    assert run.returncode == 2, run.output
+    assert "Traceback" not in run.output
+    assert run.stdout == ""
+    assert len(run.stderr_lines) == 1, run.stderr
+    assert variable in run.stderr_lines[0]
+
+
+# --------------------------------------------------------------------------- configuration errors
+
+
+@pytest.mark.parametrize("name", ["no-token", "no-token-check"])
+def test_missing_token(runs: dict[str, Run], name: str) -> None:
+    run = runs[name]
+    assert_config_error(run, "DISCORD_TOKEN")
+    assert "is not set" in run.stderr
+
+
+def test_empty_token(runs: dict[str, Run]) -> None:
+    assert_config_error(runs["empty-token"], "DISCORD_TOKEN")
+
+
+def test_empty_token_gets_the_friendly_hint(runs: dict[str, Run]) -> None:
+    assert "DISCORD_TOKEN is empty" in runs["empty-token"].stderr
+
+
+def test_token_with_a_space(runs: dict[str, Run]) -> None:
+    run = runs["spaced-token"]
+    assert_config_error(run, "DISCORD_TOKEN")
+    assert SPACED_SECRET not in run.output
+    for part in SPACED_SECRET.split():
+        assert part not in run.output
+
+
+@pytest.mark.parametrize(
+    ("name", "variable"),
+    [
+        ("bad-timezone", "DEFAULT_TIMEZONE"),
+        ("bad-guild", "DEV_GUILD_ID"),
+        ("zero-guild", "DEV_GUILD_ID"),
+        ("bad-log-level", "LOG_LEVEL"),
+    ],
+)
+def test_invalid_setting_is_named(runs: dict[str, Run], name: str, variable: str) -> None:
+    run = runs[name]
+    assert_config_error(run, variable)
+    assert "DISCORD_TOKEN" not in run.stderr
+    assert SECRET not in run.output
+
+
+def test_invalid_value_in_dotenv_is_named(runs: dict[str, Run]) -> None:
+    run = runs["bad-dotenv"]
+    assert_config_error(run, "LOG_LEVEL")
+    assert DOTENV_SECRET not in run.output
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_validates_and_creates_the_database(runs: dict[str, Run]) -> None:
+    run = runs["check"]
+    assert run.returncode == 0, run.output
+    assert "Traceback" not in run.output
+    database = run.cwd / "sub" / "kg.sqlite3"
+    assert database.parent.is_dir()
+    assert database.is_file()
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == MIGRATION_COUNT
+    conn.close()
+
+    lines = run.stdout.splitlines()
+    assert any(
+        "DATABASE_PATH" in line and str(Path("sub") / "kg.sqlite3") in line for line in lines
+    )
+    assert any("DISCORD_TOKEN" in line and "hidden" in line for line in lines)
+    assert any(f"version {MIGRATION_COUNT}" in line for line in lines)
+    assert any("integrity check" in line and line.rstrip().endswith("ok") for line in lines)
+    assert SECRET not in run.output
+
+
+def test_check_reads_dotenv_from_the_working_directory(runs: dict[str, Run]) -> None:
+    run = runs["dotenv"]
+    assert run.returncode == 0, run.output
+    assert "Traceback" not in run.output
+    assert (run.cwd / "db.sqlite3").is_file()
+    assert any(
+        "DATABASE_PATH" in line and line.rstrip().endswith("db.sqlite3")
+        for line in run.stdout.splitlines()
+    )
+    assert DOTENV_SECRET not in run.output
+
+
+def test_environment_wins_over_dotenv(runs: dict[str, Run]) -> None:
+    run = runs["env-beats-dotenv"]
+    assert run.returncode == 0, run.output
+    assert any(
+        "DEFAULT_TIMEZONE" in line and "Europe/Berlin" in line for line in run.stdout.splitlines()
+    )
+    assert "Mars" not in run.output
+    assert DOTENV_SECRET not in run.output
+
+
+def test_help_lists_the_commands(runs: dict[str, Run]) -> None:
+    run = runs["help"]
+    assert run.returncode == 0, run.output
+    assert run.stderr == ""
+    for command in ("run", "check", "sync"):
+        assert command in run.stdout
+    assert "{run,check,sync}" in run.stdout
+
+
+# --------------------------------------------------------------------------- unusable database
+
+
+def assert_clean_failure(run: Run, *, mentions: str) -> None:
+    assert run.returncode != 0, run.output
+    assert "Traceback" not in run.output, run.stderr[-2000:]
+    assert len(run.stderr_lines) == 1, run.stderr[-2000:]
+    assert mentions in run.stderr_lines[0]
+    assert SECRET not in run.output
+
+
+def test_unopenable_database_is_a_one_line_error(runs: dict[str, Run]) -> None:
+    assert_clean_failure(runs["database-is-a-directory"], mentions="DATABASE_PATH")
+
+
+def test_database_from_the_future_is_a_one_line_error(runs: dict[str, Run]) -> None:
+    run = runs["database-from-the-future"]
+    assert_clean_failure(run, mentions="newer than this code")
+
+
+def test_database_from_the_future_is_refused_and_untouched(runs: dict[str, Run]) -> None:
+    run = runs["database-from-the-future"]
+    assert run.returncode != 0
+    assert "newer than this code" in run.stderr
+    with sqlite3.connect(run.cwd / "future.sqlite3") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == FUTURE_VERSION
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.close()
