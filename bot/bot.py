@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -11,6 +12,7 @@ import discord
 from discord.ext import commands
 
 from bot.clock import Clock, utc_now
+from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.tree import KeepGoingTree
 from storage import queries
@@ -24,6 +26,8 @@ EXTENSIONS = (
     "cogs.why",
     "cogs.member_settings",
     "cogs.pause",
+    "cogs.posts",
+    "cogs.setup",
 )
 
 TREE_HASH_KEY = "command_tree_hash"
@@ -37,6 +41,7 @@ class KeepGoingBot(commands.Bot):
         db: Database,
         clock: Clock = utc_now,
         auto_sync: bool = True,
+        run_scheduler: bool = True,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -49,6 +54,9 @@ class KeepGoingBot(commands.Bot):
         self.db = db
         self.clock = clock
         self.auto_sync = auto_sync
+        self.run_scheduler = run_scheduler
+        self.scheduler = PostScheduler(db)
+        self.catch_up_task: asyncio.Task[None] | None = None
 
     def now(self) -> datetime:
         return self.clock()
@@ -58,6 +66,16 @@ class KeepGoingBot(commands.Bot):
             await self.load_extension(extension)
         if self.auto_sync:
             await self.sync_commands(only_if_changed=True)
+        # Without run_scheduler the jobs exist but only the tests' clock fires them.
+        self.scheduler.start(paused=not self.run_scheduler)
+        await self.scheduler.rebuild()
+        self.catch_up_task = asyncio.create_task(
+            self.scheduler.catch_up(), name="keepgoing-catch-up"
+        )
+
+    async def close(self) -> None:
+        self.scheduler.shutdown()
+        await super().close()
 
     # ------------------------------------------------------------------ command sync
 

@@ -17,6 +17,7 @@ from bot.tree import reply_private, report_error
 from cogs.common import who
 from cogs.replies import KIND_EMOJI, KIND_LABELS, consistency_line, short_date
 from storage import queries
+from storage.models import Checkin
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,144 @@ def shared_post(author_name: str, kind: str, note: str | None) -> str:
     return line
 
 
+def checkin_reply(outcome: service.CheckinOutcome, day: str) -> str:
+    """The private acknowledgement: what was recorded and the member's own consistency."""
+    checkin = outcome.checkin
+    when = "today" if day == "today" else "yesterday"
+    emoji, label = KIND_EMOJI[checkin.kind], KIND_LABELS[checkin.kind]
+    if outcome.created:
+        head = f"{emoji} {label} recorded for {when}"
+    else:
+        head = f"{emoji} Updated {when}'s check-in (it still counts once)"
+    lines = [f"{head} ({short_date(checkin.local_date)}).", consistency_line(outcome.stats)]
+    if outcome.came_back:
+        lines.append(texts.pick(texts.STREAK_PATIENCE, checkin.id))
+    if checkin.kind == "setback":
+        lines.append(
+            "A setback is information, not a verdict. Note what it taught you; "
+            "tomorrow, one small step."
+        )
+    return "\n".join(lines)
+
+
+async def record_and_reply(
+    interaction: discord.Interaction[KeepGoingBot],
+    *,
+    kind: str,
+    note: str | None,
+    share: bool,
+    day: str = "today",
+) -> None:
+    """Record a check-in, acknowledge it privately once committed, then share it if asked.
+
+    Used by /checkin and by the morning prompt's Check in modal alike.
+    """
+    outcome = await service.check_in(
+        interaction.client.db, who(interaction), kind=kind, note=note, day=day
+    )
+    await interaction.response.send_message(checkin_reply(outcome, day), ephemeral=True)
+    if share:
+        await share_checkin(interaction, outcome.checkin)
+
+
+async def share_checkin(interaction: discord.Interaction[KeepGoingBot], checkin: Checkin) -> None:
+    """Post the check-in publicly where the interaction happened, with a cheer button.
+
+    Sent as an interaction followup, so it needs no channel permission of the bot's.
+    """
+    view = discord.ui.View(timeout=None)
+    view.add_item(CheerButton(checkin.id))
+    try:
+        message = await interaction.followup.send(
+            shared_post(interaction.user.display_name, checkin.kind, checkin.note),
+            view=view,
+            allowed_mentions=discord.AllowedMentions.none(),
+            wait=True,
+        )
+    except discord.HTTPException:
+        log.warning("could not share check-in %s", checkin.id, exc_info=True)
+        await reply_private(
+            interaction, "Your check-in is saved, but I couldn't post it in this channel."
+        )
+        return
+    await queries.set_shared_post(interaction.client.db, checkin.id, message.channel.id, message.id)
+
+
+class CheckinModal(discord.ui.Modal, title="Check in"):
+    """The morning prompt's check-in: the same as /checkin for today."""
+
+    kind: discord.ui.Label[CheckinModal] = discord.ui.Label(
+        text="What was today?",
+        component=discord.ui.Select(
+            custom_id="keepgoing:checkin:kind",
+            options=[
+                discord.SelectOption(label="Practice", value="practice", emoji="🏃"),
+                discord.SelectOption(label="Rest day (rest counts)", value="rest", emoji="🌙"),
+                discord.SelectOption(label="Setback", value="setback", emoji="🌱"),
+            ],
+        ),
+    )
+    note: discord.ui.Label[CheckinModal] = discord.ui.Label(
+        text="How did it go? (optional)",
+        component=discord.ui.TextInput(
+            custom_id="keepgoing:checkin:note",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=NOTE_LIMIT,
+        ),
+    )
+    share: discord.ui.Label[CheckinModal] = discord.ui.Label(
+        text="Share it in the channel",
+        component=discord.ui.Checkbox(custom_id="keepgoing:checkin:share"),
+    )
+
+    async def on_submit(self, interaction: discord.Interaction[KeepGoingBot]) -> None:  # type: ignore[override]
+        select = self.kind.component
+        text_input = self.note.component
+        checkbox = self.share.component
+        assert isinstance(select, discord.ui.Select)
+        assert isinstance(text_input, discord.ui.TextInput)
+        assert isinstance(checkbox, discord.ui.Checkbox)
+        await record_and_reply(
+            interaction,
+            kind=select.values[0] if select.values else "",
+            note=text_input.value,
+            share=checkbox.value,
+        )
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[KeepGoingBot], error: Exception
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class CheckinPromptView(discord.ui.View):
+    """The button under every morning prompt. Persistent: no timeout and a fixed custom_id,
+    registered at start-up, so it works on prompts posted before a restart."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    @discord.ui.button(
+        label="Check in", style=discord.ButtonStyle.success, custom_id="keepgoing:checkin:open"
+    )
+    async def open(
+        self, interaction: discord.Interaction[KeepGoingBot], button: discord.ui.Button[Any]
+    ) -> None:
+        if interaction.guild_id is None:
+            await reply_private(interaction, "Check-ins happen in your group's server.")
+            return
+        await interaction.response.send_modal(CheckinModal())
+
+    async def on_error(  # type: ignore[override]
+        self,
+        interaction: discord.Interaction[KeepGoingBot],
+        error: Exception,
+        item: discord.ui.Item[Any],
+    ) -> None:
+        await report_error(interaction, error)
+
+
 class Checkins(commands.Cog):
     def __init__(self, bot: KeepGoingBot) -> None:
         self.bot = bot
@@ -105,57 +244,10 @@ class Checkins(commands.Cog):
         share: bool = False,
         day: Literal["today", "yesterday"] = "today",
     ) -> None:
-        outcome = await service.check_in(
-            self.bot.db, who(interaction), kind=kind, note=note, day=day
-        )
-        checkin = outcome.checkin
-        when = "today" if day == "today" else "yesterday"
-        if outcome.created:
-            head = f"{KIND_EMOJI[checkin.kind]} {KIND_LABELS[checkin.kind]} recorded for {when}"
-        else:
-            head = f"{KIND_EMOJI[checkin.kind]} Updated {when}'s check-in (it still counts once)"
-        lines = [f"{head} ({short_date(checkin.local_date)}).", consistency_line(outcome.stats)]
-        if outcome.came_back:
-            lines.append(texts.pick(texts.STREAK_PATIENCE, checkin.id))
-        if checkin.kind == "setback":
-            lines.append(
-                "A setback is information, not a verdict. Note what it taught you; "
-                "tomorrow, one small step."
-            )
-        await interaction.response.send_message("\n".join(lines), ephemeral=True)
-        if share:
-            await self.share(interaction, checkin.id, checkin.kind, checkin.note)
-
-    async def share(
-        self,
-        interaction: discord.Interaction[KeepGoingBot],
-        checkin_id: int,
-        kind: str,
-        note: str | None,
-    ) -> None:
-        """Post the check-in publicly where the member used the command, with a cheer button.
-
-        Sent as an interaction followup, so it needs no channel permission of the bot's.
-        """
-        view = discord.ui.View(timeout=None)
-        view.add_item(CheerButton(checkin_id))
-        try:
-            message = await interaction.followup.send(
-                shared_post(interaction.user.display_name, kind, note),
-                view=view,
-                allowed_mentions=discord.AllowedMentions.none(),
-                wait=True,
-            )
-        except discord.HTTPException:
-            log.warning("could not share check-in %s", checkin_id, exc_info=True)
-            await reply_private(
-                interaction,
-                "Your check-in is saved, but I couldn't post it in this channel.",
-            )
-            return
-        await queries.set_shared_post(self.bot.db, checkin_id, message.channel.id, message.id)
+        await record_and_reply(interaction, kind=kind, note=note, share=share, day=day)
 
 
 async def setup(bot: KeepGoingBot) -> None:
     bot.add_dynamic_items(CheerButton)
+    bot.add_view(CheckinPromptView())
     await bot.add_cog(Checkins(bot))

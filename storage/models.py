@@ -69,3 +69,48 @@ class History:
     rest_days: int
     reflections: int
     pauses: tuple[Pause, ...]
+
+
+@dataclass(frozen=True)
+class PostConfig:
+    """One scheduled group post as an admin set it up."""
+
+    kind: str
+    enabled: bool
+    channel_id: int | None
+    time: str
+    day: int | None
+
+
+@dataclass(frozen=True)
+class GroupConfig:
+    guild_id: int
+    timezone: str
+    morning: PostConfig
+    patience: PostConfig
+    recap: PostConfig
+
+    def post(self, kind: str) -> PostConfig:
+        return {"morning": self.morning, "patience": self.patience, "recap": self.recap}[kind]
+
+
+@dataclass(frozen=True)
+class GroupText:
+    id: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PostLogEntry:
+    guild_id: int
+    kind: str
+    period: str
+    scheduled_for: datetime
+    status: str
+    nonce: str
+    item: str | None
+    channel_id: int | None
+    message_id: int | None
+    detail: str | None
+    updated_at: datetime

@@ -20,13 +20,13 @@ from storage.models import (
 MAX_REASONS = 10
 
 
-def _ts(instant: datetime) -> str:
+def utc_text(instant: datetime) -> str:
     if instant.tzinfo is None:
         raise ValueError("instants must be timezone-aware")
     return instant.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _parse_ts(text: str) -> datetime:
+def parse_utc_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
@@ -53,8 +53,8 @@ def _checkin(row: Any) -> Checkin:
         local_date=date.fromisoformat(row["local_date"]),
         kind=row["kind"],
         note=row["note"],
-        created_at=_parse_ts(row["created_at"]),
-        updated_at=_parse_ts(row["updated_at"]),
+        created_at=parse_utc_text(row["created_at"]),
+        updated_at=parse_utc_text(row["updated_at"]),
     )
 
 
@@ -77,7 +77,7 @@ async def ensure_group(db: Database, guild_id: int, default_timezone: str, now: 
         async with db.transaction() as conn:
             await conn.execute(
                 "INSERT OR IGNORE INTO groups (guild_id, timezone, created_at) VALUES (?, ?, ?)",
-                (guild_id, default_timezone, _ts(now)),
+                (guild_id, default_timezone, utc_text(now)),
             )
         row = await db.fetchone(
             "SELECT guild_id, timezone FROM groups WHERE guild_id = ?", (guild_id,)
@@ -102,7 +102,7 @@ async def _insert_member(
     await conn.execute(
         "INSERT OR IGNORE INTO members (guild_id, user_id, first_day, created_at) "
         "VALUES (?, ?, ?, ?)",
-        (guild_id, user_id, first_day.isoformat(), _ts(now)),
+        (guild_id, user_id, first_day.isoformat(), utc_text(now)),
     )
 
 
@@ -165,7 +165,7 @@ async def record_checkin(
 
     Without a new note, a same-day update keeps the note already written.
     """
-    stamp = _ts(now)
+    stamp = utc_text(now)
     async with db.transaction() as conn:
         await _insert_member(conn, guild_id, user_id, first_day, now)
         async with conn.execute(
@@ -228,7 +228,7 @@ async def add_cheer(
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO cheers (checkin_id, guild_id, user_id, created_at) "
             "VALUES (?, ?, ?, ?)",
-            (checkin_id, guild_id, user_id, _ts(now)),
+            (checkin_id, guild_id, user_id, utc_text(now)),
         )
         added = cursor.rowcount == 1
         await cursor.close()
@@ -247,7 +247,7 @@ async def list_reasons(db: Database, guild_id: int, user_id: int) -> list[Reason
         "SELECT id, text, created_at FROM reasons WHERE guild_id = ? AND user_id = ? ORDER BY id",
         (guild_id, user_id),
     )
-    return [Reason(r["id"], r["text"], _parse_ts(r["created_at"])) for r in rows]
+    return [Reason(r["id"], r["text"], parse_utc_text(r["created_at"])) for r in rows]
 
 
 async def add_reason(
@@ -265,7 +265,7 @@ async def add_reason(
             return None
         await conn.execute(
             "INSERT INTO reasons (guild_id, user_id, text, created_at) VALUES (?, ?, ?, ?)",
-            (guild_id, user_id, text, _ts(now)),
+            (guild_id, user_id, text, utc_text(now)),
         )
     return count + 1
 
@@ -284,7 +284,7 @@ async def remove_reason(db: Database, guild_id: int, user_id: int, number: int) 
         if row is None:
             return None
         await conn.execute("DELETE FROM reasons WHERE id = ?", (row["id"],))
-    return Reason(row["id"], row["text"], _parse_ts(row["created_at"]))
+    return Reason(row["id"], row["text"], parse_utc_text(row["created_at"]))
 
 
 # --------------------------------------------------------------------------- pauses
@@ -340,7 +340,7 @@ async def start_pause(
                 start.isoformat(),
                 until.isoformat() if until else None,
                 reason,
-                _ts(now),
+                utc_text(now),
             ),
         ) as cursor:
             row = await cursor.fetchone()

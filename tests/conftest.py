@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 import simcord
+from discord import app_commands
 
 from bot.bot import KeepGoingBot
 from bot.errors import UserFacingError
@@ -73,7 +74,8 @@ def simcord_bot(settings: Settings, db: Database, clock: FakeClock) -> KeepGoing
 def _is_expected(error: BaseException) -> bool:
     """Refusals the error handler shows to members on purpose are not bugs."""
     inner = getattr(error, "original", None) or error.__cause__ or error
-    return isinstance(inner, UserFacingError) or isinstance(error, UserFacingError)
+    refusals = (UserFacingError, app_commands.CheckFailure)
+    return isinstance(inner, refusals) or isinstance(error, refusals)
 
 
 @pytest_asyncio.fixture

@@ -1,0 +1,129 @@
+"""What an admin may set for the group's scheduled posts, validated without Discord."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import inputs
+from bot.days import parse_hhmm, parse_timezone
+from bot.errors import UserFacingError
+from bot.posts import schedule_of
+from bot.schedule import WEEKDAYS, next_occurrence
+from storage import posts as store
+from storage import queries
+from storage.db import Database
+from storage.models import GroupConfig, GroupText
+
+TEXT_LIMIT = 500
+POST_NAMES = {"morning": "Morning prompt", "patience": "Patience reminder", "recap": "Weekly recap"}
+
+
+async def group(db: Database, guild_id: int, now: datetime, default_timezone: str) -> GroupConfig:
+    await queries.ensure_group(db, guild_id, default_timezone, now)
+    config = await store.group_config(db, guild_id)
+    assert config is not None
+    return config
+
+
+def next_post(config: GroupConfig, kind: str, now: datetime) -> datetime | None:
+    """When ``kind`` next goes out (aware, in the group's timezone), or None when off."""
+    post = config.post(kind)
+    if not post.enabled or post.channel_id is None:
+        return None
+    tz = ZoneInfo(config.timezone)
+    return next_occurrence(schedule_of(post), now, tz).astimezone(tz)
+
+
+async def set_timezone(db: Database, guild_id: int, zone: str) -> str:
+    name = parse_timezone(zone).key
+    await store.set_group_timezone(db, guild_id, name)
+    return name
+
+
+async def configure_post(
+    db: Database,
+    config: GroupConfig,
+    kind: str,
+    *,
+    channel_id: int | None,
+    time: str | None,
+    day: str | None,
+    enabled: bool,
+) -> GroupConfig:
+    """Validate and store one post's settings; unset options keep their current value."""
+    current = config.post(kind)
+    at = parse_hhmm(time).strftime("%H:%M") if time is not None else current.time
+    weekday = None
+    if day is not None:
+        if kind == "morning":
+            raise UserFacingError("The morning prompt goes out every day: it takes no `day`.")
+        if day not in WEEKDAYS:
+            raise UserFacingError("Pick a day from monday to sunday.")
+        weekday = WEEKDAYS.index(day)
+    channel = channel_id if channel_id is not None else current.channel_id
+    if channel is None:
+        raise UserFacingError("Choose a `channel` for it to go out in.")
+    return await store.set_post_config(
+        db, config.guild_id, kind, enabled=enabled, channel_id=channel, time=at, day=weekday
+    )
+
+
+async def add_text(db: Database, guild_id: int, kind: str, text: str, now: datetime) -> int:
+    clean = inputs.required_text(text, what="text", limit=TEXT_LIMIT)
+    count = await store.add_group_text(db, guild_id, kind, clean, now)
+    if count is None:
+        raise UserFacingError(
+            f"The group already has {store.MAX_GROUP_TEXTS} of its own {kind} texts. "
+            "Remove one first."
+        )
+    return count
+
+
+async def remove_text(db: Database, guild_id: int, kind: str, number: int) -> GroupText:
+    removed = await store.remove_group_text(db, guild_id, kind, number)
+    if removed is None:
+        count = len(await store.list_group_texts(db, guild_id, kind))
+        if count == 0:
+            raise UserFacingError(f"The group has no {kind} texts of its own yet.")
+        raise UserFacingError(
+            f"There is no {kind} text number {number}: pick one from 1 to {count} "
+            "as shown by `/setup prompts list`."
+        )
+    return removed
+
+
+@dataclass(frozen=True)
+class PostStatus:
+    kind: str
+    enabled: bool
+    channel_id: int | None
+    time: str
+    day: int | None
+    next_at: datetime | None
+    last_problem: str | None
+
+
+async def post_statuses(db: Database, config: GroupConfig, now: datetime) -> list[PostStatus]:
+    out = []
+    for kind in ("morning", "patience", "recap"):
+        post = config.post(kind)
+        failure = await store.last_failure(db, config.guild_id, kind)
+        sent = await store.last_sent(db, config.guild_id, kind)
+        problem = None
+        if failure and (sent is None or failure.scheduled_for > sent.scheduled_for):
+            when = failure.scheduled_for.astimezone(ZoneInfo(config.timezone))
+            problem = f"{failure.status} on {when:%a %d %b %H:%M}: {failure.detail}"
+        out.append(
+            PostStatus(
+                kind=kind,
+                enabled=post.enabled,
+                channel_id=post.channel_id,
+                time=post.time,
+                day=post.day,
+                next_at=next_post(config, kind, now),
+                last_problem=problem,
+            )
+        )
+    return out

@@ -1,0 +1,169 @@
+"""Scheduled group posts without Discord: what is due, claiming it in the post log with the
+rotating text, and recording how it went. The Discord side lives in ``cogs/posts.py``."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.schedule import PostSchedule, due_now, latest_occurrence, period_of, post_nonce
+from storage import posts as store
+from storage.db import Database
+from storage.models import GroupConfig, GroupText, PostConfig
+
+log = logging.getLogger(__name__)
+
+BUILTIN = {
+    "morning": texts.MORNING_PROMPTS,
+    "patience": texts.PATIENCE_REMINDERS,
+    "thought": texts.WEEKLY_THOUGHTS,
+}
+ROTATION_FOR = {"morning": "morning", "patience": "patience", "recap": "thought"}
+
+
+def schedule_of(post: PostConfig) -> PostSchedule:
+    hour, minute = (int(part) for part in post.time.split(":"))
+    return PostSchedule(
+        kind=post.kind,
+        enabled=post.enabled,
+        channel_id=post.channel_id,
+        at=time(hour, minute),
+        weekday=post.day,
+    )
+
+
+def library_items(rotation: str, group_texts: list[GroupText]) -> list[str]:
+    """The rotation's items: every built-in text, then the group's own ('group:<id>')."""
+    items = [f"builtin:{i}" for i in range(len(BUILTIN[rotation]))]
+    items += [f"group:{t.id}" for t in group_texts]
+    return items
+
+
+def text_of(item: str | None, rotation: str, group_texts: list[GroupText]) -> str:
+    """The text behind an item; a group text removed since it was picked falls back."""
+    builtin = BUILTIN[rotation]
+    if item:
+        source, _, key = item.partition(":")
+        if source == "builtin" and key.isdigit() and int(key) < len(builtin):
+            return builtin[int(key)]
+        if source == "group":
+            for text in group_texts:
+                if str(text.id) == key:
+                    return text.text
+    return builtin[0]
+
+
+@dataclass(frozen=True)
+class PostPlan:
+    """A claimed post, ready to send (or to send again with the same nonce)."""
+
+    guild_id: int
+    kind: str
+    period: str
+    occurrence: datetime
+    timezone: ZoneInfo
+    channel_id: int
+    nonce: str
+    text: str
+
+
+async def plan_post(
+    db: Database, guild_id: int, kind: str, now: datetime, rng: random.Random
+) -> PostPlan | None:
+    """Claim the latest occurrence of ``kind`` if it is due; None when there is nothing to
+    send (already done, not due, switched off, or missed beyond its grace: logged as
+    skipped)."""
+    config = await store.group_config(db, guild_id)
+    if config is None:
+        return None
+    post = config.post(kind)
+    schedule = schedule_of(post)
+    tz = ZoneInfo(config.timezone)
+    occurrence = latest_occurrence(schedule, now, tz)
+    if occurrence is None or post.channel_id is None:
+        return None
+    period = period_of(occurrence, tz)
+    entry = await store.post_log_entry(db, guild_id, kind, period)
+    due = due_now(schedule, now, tz, logged_status=entry.status if entry else None)
+    nonce = post_nonce(guild_id, kind, period)
+    if due.action == "none":
+        return None
+    if due.action == "skip":
+        late = now - occurrence
+        await store.record_skipped(
+            db,
+            guild_id=guild_id,
+            kind=kind,
+            period=period,
+            scheduled_for=occurrence,
+            nonce=nonce,
+            detail=f"missed by {int(late.total_seconds() // 60)} minutes, beyond the grace window",
+            now=now,
+        )
+        log.warning(
+            "skipped %s post for guild %s period %s: missed beyond the grace window",
+            kind,
+            guild_id,
+            period,
+        )
+        return None
+    rotation = ROTATION_FOR[kind]
+    group_texts = (
+        await store.list_group_texts(db, guild_id, rotation) if rotation != "thought" else []
+    )
+    items = library_items(rotation, group_texts)
+
+    def choose(used: set[str]) -> tuple[str, bool]:
+        used_indexes = {items.index(u) for u in used if u in items}
+        index, new_cycle = texts.next_in_rotation(len(items), used_indexes, rng)
+        return items[index], new_cycle
+
+    claimed = await store.claim_post(
+        db,
+        guild_id=guild_id,
+        kind=kind,
+        period=period,
+        scheduled_for=occurrence,
+        nonce=nonce,
+        channel_id=post.channel_id,
+        rotation=rotation,
+        choose=choose,
+        now=now,
+    )
+    if claimed.status != "claimed":
+        return None
+    if entry is not None:
+        log.info("sending %s post for guild %s period %s again", kind, guild_id, period)
+    return PostPlan(
+        guild_id=guild_id,
+        kind=kind,
+        period=period,
+        occurrence=occurrence,
+        timezone=tz,
+        channel_id=claimed.channel_id or post.channel_id,
+        nonce=claimed.nonce,
+        text=text_of(claimed.item, rotation, group_texts),
+    )
+
+
+async def mark_sent(db: Database, plan: PostPlan, message_id: int, now: datetime) -> None:
+    await store.finish_post(
+        db, plan.guild_id, plan.kind, plan.period, status="sent", message_id=message_id, now=now
+    )
+
+
+async def mark_failed(db: Database, plan: PostPlan, detail: str, now: datetime) -> None:
+    await store.finish_post(
+        db, plan.guild_id, plan.kind, plan.period, status="failed", detail=detail, now=now
+    )
+    log.error(
+        "%s post for guild %s period %s failed: %s", plan.kind, plan.guild_id, plan.period, detail
+    )
+
+
+def active_kinds(config: GroupConfig) -> list[str]:
+    return [kind for kind in ("morning", "patience", "recap") if config.post(kind).enabled]

@@ -1,0 +1,126 @@
+"""When group posts happen: occurrences in a group's local time, periods, grace windows.
+
+Plain functions: the scheduler asks them what is due, and ``/setup`` asks them when the
+next post goes out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+POST_KINDS = ("morning", "patience", "recap")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+GRACE = {
+    "morning": timedelta(hours=2),
+    "patience": timedelta(hours=2),
+    "recap": timedelta(hours=12),
+}
+
+
+@dataclass(frozen=True)
+class PostSchedule:
+    """One kind of group post: daily (``weekday`` None) or weekly, at a local time."""
+
+    kind: str
+    enabled: bool
+    channel_id: int | None
+    at: time
+    weekday: int | None
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and self.channel_id is not None
+
+
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of ``at`` on local ``day``.
+
+    A time the clocks skip (spring forward) happens as soon as the clock allows, on the same
+    day: 02:30 on a night that jumps from 02:00 to 03:00 becomes 03:00. A time that happens
+    twice (fall back) happens the first time.
+    """
+    naive = datetime.combine(day, at)
+    candidate = naive.replace(tzinfo=tz, fold=0)
+    instant = candidate.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != naive:
+        # Skipped by the clocks: use the first valid local time after the gap.
+        after = instant.astimezone(tz)
+        gap_end = after.replace(minute=0, second=0, microsecond=0)
+        instant = gap_end.astimezone(UTC)
+    return instant
+
+
+def _matches(schedule: PostSchedule, day: date) -> bool:
+    return schedule.weekday is None or day.weekday() == schedule.weekday
+
+
+def latest_occurrence(schedule: PostSchedule, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The most recent scheduled instant at or before ``now`` (looking back up to 8 days)."""
+    today = now.astimezone(tz).date()
+    for back in range(0, 9):
+        day = today - timedelta(days=back)
+        if _matches(schedule, day):
+            instant = local_instant(day, schedule.at, tz)
+            if instant <= now:
+                return instant
+    return None
+
+
+def next_occurrence(schedule: PostSchedule, now: datetime, tz: ZoneInfo) -> datetime:
+    """The first scheduled instant strictly after ``now``."""
+    today = now.astimezone(tz).date()
+    for ahead in range(0, 9):
+        day = today + timedelta(days=ahead)
+        if _matches(schedule, day):
+            instant = local_instant(day, schedule.at, tz)
+            if instant > now:
+                return instant
+    raise AssertionError("a daily or weekly schedule always has a next occurrence")
+
+
+def period_of(occurrence: datetime, tz: ZoneInfo) -> str:
+    """The period a post belongs to: its local date (weekly posts happen once that week)."""
+    return occurrence.astimezone(tz).date().isoformat()
+
+
+def post_nonce(guild_id: int, kind: str, period: str) -> str:
+    """A nonce of Discord's maximum length (25), the same for the same (group, kind, period)."""
+    digest = hashlib.sha256(f"{guild_id}:{kind}:{period}".encode()).hexdigest()
+    return digest[:25]
+
+
+@dataclass(frozen=True)
+class Due:
+    """What to do now about the latest occurrence of a post."""
+
+    action: str  # "post", "skip" or "none"
+    occurrence: datetime | None
+    period: str | None
+
+
+def due_now(
+    schedule: PostSchedule, now: datetime, tz: ZoneInfo, *, logged_status: str | None
+) -> Due:
+    """Decide about the latest occurrence: post it (on time or late within the grace window),
+    record it as skipped (missed beyond the grace), or nothing (done already, or none).
+
+    ``logged_status`` is the post log's status for that period, if it has a row. A row still
+    ``claimed`` was never confirmed: it is posted again (with the same nonce) within grace.
+    """
+    occurrence = latest_occurrence(schedule, now, tz)
+    if occurrence is None or not schedule.active:
+        return Due("none", None, None)
+    period = period_of(occurrence, tz)
+    if logged_status in ("sent", "skipped", "failed"):
+        return Due("none", occurrence, period)
+    if now - occurrence <= GRACE[schedule.kind]:
+        return Due("post", occurrence, period)
+    return Due("skip", occurrence, period)
+
+
+def parse_weekday(name: str) -> int:
+    return WEEKDAYS.index(name)

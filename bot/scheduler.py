@@ -1,0 +1,120 @@
+"""APScheduler wiring: one job per group post, rebuilt from the database.
+
+Each job carries only ids. When it fires it calls the runner (the scheduled-posts cog), which
+re-reads the database, claims the period in the post log and sends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.posts import schedule_of
+from bot.schedule import GRACE, POST_KINDS
+from storage import posts as store
+from storage.db import Database
+from storage.models import GroupConfig
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[int, str], Awaitable[None]]
+_CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def job_id(kind: str, guild_id: int) -> str:
+    return f"{kind}:{guild_id}"
+
+
+def trigger_for(config: GroupConfig, kind: str) -> CronTrigger:
+    """A cron trigger in the group's own timezone (never the host's)."""
+    schedule = schedule_of(config.post(kind))
+    return CronTrigger(
+        day_of_week=_CRON_DAYS[schedule.weekday] if schedule.weekday is not None else "*",
+        hour=schedule.at.hour,
+        minute=schedule.at.minute,
+        timezone=config.timezone,
+    )
+
+
+class PostScheduler:
+    """Owns the bot's one ``AsyncIOScheduler(timezone=UTC)``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.runner: Runner | None = None
+
+    def start(self, *, paused: bool = False) -> None:
+        """Start; ``paused`` keeps jobs and triggers but never fires them on the wall clock
+        (tests fire them by the test's own clock)."""
+        self.scheduler.start(paused=paused)
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def _fire(self, guild_id: int, kind: str) -> None:
+        if self.runner is None:
+            log.warning("no runner for %s post of guild %s", kind, guild_id)
+            return
+        await self.runner(guild_id, kind)
+
+    async def rebuild(self, guild_id: int | None = None) -> None:
+        """Make the jobs match the database: every group's, or one group's after a change."""
+        if guild_id is None:
+            configs = await store.groups_with_posts(self.db)
+            wanted = {job_id(k, c.guild_id) for c in configs for k in POST_KINDS if _active(c, k)}
+            for job in self.scheduler.get_jobs():
+                if job.id not in wanted:
+                    job.remove()
+        else:
+            config = await store.group_config(self.db, guild_id)
+            configs = [config] if config else []
+            if config is None:
+                for kind in POST_KINDS:
+                    self._remove(job_id(kind, guild_id))
+        for config in configs:
+            for kind in POST_KINDS:
+                ident = job_id(kind, config.guild_id)
+                if not _active(config, kind):
+                    self._remove(ident)
+                    continue
+                self.scheduler.add_job(
+                    self._fire,
+                    trigger_for(config, kind),
+                    args=(config.guild_id, kind),
+                    id=ident,
+                    name=f"{kind} post for guild {config.guild_id}",
+                    replace_existing=True,
+                    coalesce=True,
+                    max_instances=1,
+                    misfire_grace_time=int(GRACE[kind].total_seconds()),
+                )
+        log.info("scheduled %d group post jobs", len(self.scheduler.get_jobs()))
+
+    def _remove(self, ident: str) -> None:
+        with contextlib.suppress(JobLookupError):
+            self.scheduler.remove_job(ident)
+
+    async def catch_up(self) -> None:
+        """At start-up: send what was missed while the bot was down (within grace), record
+        what is too late as skipped, and resend claimed-but-unconfirmed posts."""
+        for config in await store.groups_with_posts(self.db):
+            for kind in POST_KINDS:
+                if not _active(config, kind):
+                    continue
+                try:
+                    await self._fire(config.guild_id, kind)
+                except Exception:
+                    log.exception("catch-up of %s post for guild %s failed", kind, config.guild_id)
+
+
+def _active(config: GroupConfig, kind: str) -> bool:
+    post = config.post(kind)
+    return post.enabled and post.channel_id is not None

@@ -1,0 +1,146 @@
+"""Scheduled group posts on Discord: the morning prompt, patience reminder and weekly recap.
+
+The scheduler's jobs call :meth:`ScheduledPosts.run`; ``bot/posts.py`` decides and claims,
+this cog builds the message and sends it with the period's nonce.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import random
+
+import discord
+from discord.ext import commands
+
+from bot import posts
+from bot.bot import KeepGoingBot
+from bot.chart import weekly_chart
+from bot.recap import (
+    alphabetical,
+    milestones,
+    recap_text,
+    recap_week,
+    week_bounds_utc,
+    week_label,
+)
+from cogs.checkins import CheckinPromptView
+from storage import recap_queries
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def morning_text(prompt: str) -> str:
+    return (
+        f"☀️ **Good morning.** {prompt}\n"
+        "When today's bit is done (rest counts too), tap **Check in**."
+    )
+
+
+def patience_text(reminder: str) -> str:
+    return f"🌿 **A word on patience.** {reminder}"
+
+
+def failure_detail(error: discord.HTTPException) -> str:
+    if isinstance(error, discord.Forbidden):
+        return (
+            "I'm missing a permission in the channel: I need View Channel, Send Messages, "
+            "Embed Links and Attach Files there"
+        )
+    if isinstance(error, discord.NotFound):
+        return "the channel no longer exists; choose another with /setup"
+    return f"Discord answered {error.status}: {error.text[:200]}"
+
+
+class ScheduledPosts(commands.Cog):
+    def __init__(self, bot: KeepGoingBot) -> None:
+        self.bot = bot
+        self.rng = random.Random()
+        self._locks: dict[tuple[int, str], asyncio.Lock] = {}
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.runner = self.run
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.runner = None
+
+    async def run(self, guild_id: int, kind: str) -> None:
+        """Send the latest occurrence of ``kind`` for the group if it is due, exactly once."""
+        lock = self._locks.setdefault((guild_id, kind), asyncio.Lock())
+        async with lock:  # a job and the start-up catch-up never send the same post twice
+            plan = await posts.plan_post(self.bot.db, guild_id, kind, self.bot.now(), self.rng)
+            if plan is None:
+                return
+            try:
+                message = await self.send(plan)
+            except discord.HTTPException as error:
+                await posts.mark_failed(self.bot.db, plan, failure_detail(error), self.bot.now())
+                return
+            await posts.mark_sent(self.bot.db, plan, message.id, self.bot.now())
+            log.info("sent %s post for guild %s period %s", kind, guild_id, plan.period)
+
+    async def send(self, plan: posts.PostPlan) -> discord.Message:
+        channel = self.bot.get_partial_messageable(plan.channel_id, guild_id=plan.guild_id)
+        if plan.kind == "morning":
+            return await channel.send(
+                morning_text(plan.text),
+                view=CheckinPromptView(),
+                nonce=plan.nonce,
+                allowed_mentions=NO_MENTIONS,
+            )
+        if plan.kind == "patience":
+            return await channel.send(
+                patience_text(plan.text), nonce=plan.nonce, allowed_mentions=NO_MENTIONS
+            )
+        content, picture = await self.recap(plan)
+        return await channel.send(
+            content,
+            file=discord.File(io.BytesIO(picture), filename="week.png"),
+            nonce=plan.nonce,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    async def recap(self, plan: posts.PostPlan) -> tuple[str, bytes]:
+        """The recap's text and picture for the local week the occurrence closes."""
+        local_day = plan.occurrence.astimezone(plan.timezone).date()
+        week_start = recap_week(local_day)
+        utc_start, utc_end = week_bounds_utc(week_start, plan.timezone)
+        counts = await recap_queries.recap_counts(
+            self.bot.db, plan.guild_id, week_start, utc_start, utc_end
+        )
+        celebrated = await recap_queries.celebrated_members(self.bot.db, plan.guild_id, week_start)
+        reached = milestones(celebrated, week_start)
+        names = await self.display_names(
+            plan.guild_id, {*reached.hundred_days, *reached.year_of_rhythm}
+        )
+        label = week_label(week_start)
+        content = recap_text(
+            counts, milestone_names=alphabetical(names), thought=plan.text, week_label=label
+        )
+        picture = await asyncio.to_thread(
+            weekly_chart, counts.per_day_this_week, counts.per_day_last_week, week_label=label
+        )
+        return content, picture
+
+    async def display_names(self, guild_id: int, user_ids: set[int]) -> list[str]:
+        """Display names of members still in the group, markdown escaped."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return []
+        names = []
+        for user_id in sorted(user_ids):
+            member = guild.get_member(user_id)
+            if member is None:
+                try:
+                    member = await guild.fetch_member(user_id)
+                except discord.HTTPException:
+                    continue  # left the group: not celebrated by name
+            names.append(discord.utils.escape_markdown(member.display_name))
+        return names
+
+
+async def setup(bot: KeepGoingBot) -> None:
+    await bot.add_cog(ScheduledPosts(bot))

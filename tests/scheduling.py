@@ -1,0 +1,47 @@
+"""Firing the scheduler's jobs by the test's clock.
+
+The bot's scheduler runs paused in tests (``run_scheduler=False``): its jobs and triggers are
+APScheduler's own, built exactly as in production, but instead of waiting on the wall clock
+the test walks each job's trigger, moves the clock to every fire time in order, and runs the
+job there, as APScheduler would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import simcord
+
+from bot.bot import KeepGoingBot
+from tests.conftest import FakeClock
+
+
+@dataclass(frozen=True)
+class Fired:
+    job_id: str
+    at: datetime
+
+
+async def run_until(
+    env: simcord.Env, bot: KeepGoingBot, clock: FakeClock, until: datetime
+) -> list[Fired]:
+    fired: list[Fired] = []
+    last: dict[str, datetime] = {}
+    while True:
+        now = clock()
+        upcoming = []
+        for job in bot.scheduler.scheduler.get_jobs():
+            at = job.trigger.get_next_fire_time(last.get(job.id), now)
+            if at is not None and at <= until:
+                upcoming.append((at, job.id, job))
+        if not upcoming:
+            break
+        at, ident, job = min(upcoming, key=lambda entry: (entry[0], entry[1]))
+        clock.set(at)
+        await job.func(*job.args)
+        await env.settle()
+        last[ident] = at
+        fired.append(Fired(ident, at))
+    clock.set(until)
+    return fired
