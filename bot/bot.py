@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands
 
 from bot.clock import Clock, utc_now
+from bot.dms import DirectMessenger
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.tree import KeepGoingTree
@@ -26,6 +27,8 @@ EXTENSIONS = (
     "cogs.why",
     "cogs.member_settings",
     "cogs.pause",
+    "cogs.reflection",
+    "cogs.personal",
     "cogs.posts",
     "cogs.setup",
 )
@@ -56,6 +59,7 @@ class KeepGoingBot(commands.Bot):
         self.auto_sync = auto_sync
         self.run_scheduler = run_scheduler
         self.scheduler = PostScheduler(db)
+        self.dms = DirectMessenger(self)
         self.catch_up_task: asyncio.Task[None] | None = None
 
     def now(self) -> datetime:

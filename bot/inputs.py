@@ -9,6 +9,7 @@ CHECKIN_KINDS = ("practice", "rest", "setback")
 NOTE_LIMIT = 500
 REASON_LIMIT = 300
 PAUSE_REASON_LIMIT = 200
+REFLECTION_LIMIT = 1000
 
 
 def clean_text(value: str | None, *, what: str, limit: int) -> str | None:

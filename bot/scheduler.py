@@ -14,6 +14,7 @@ from datetime import UTC
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.posts import schedule_of
 from bot.schedule import GRACE, POST_KINDS
@@ -71,7 +72,7 @@ class PostScheduler:
             configs = await store.groups_with_posts(self.db)
             wanted = {job_id(k, c.guild_id) for c in configs for k in POST_KINDS if _active(c, k)}
             for job in self.scheduler.get_jobs():
-                if job.id not in wanted:
+                if job.id.split(":")[0] in POST_KINDS and job.id not in wanted:
                     job.remove()
         else:
             config = await store.group_config(self.db, guild_id)
@@ -97,6 +98,19 @@ class PostScheduler:
                     misfire_grace_time=int(GRACE[kind].total_seconds()),
                 )
         log.info("scheduled %d group post jobs", len(self.scheduler.get_jobs()))
+
+    def every_minute(self, ident: str, func: Callable[[], Awaitable[None]]) -> None:
+        """One job a minute (personal DMs ask storage who is due, rather than one job per
+        member)."""
+        self.scheduler.add_job(
+            func,
+            IntervalTrigger(minutes=1, timezone=UTC),
+            id=ident,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=60,
+        )
 
     def _remove(self, ident: str) -> None:
         with contextlib.suppress(JobLookupError):

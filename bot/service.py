@@ -11,10 +11,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import inputs
-from bot.days import checkin_date, local_date, parse_resume_date, parse_timezone
+from bot import personal as personal_rules
+from bot.days import checkin_date, local_date, parse_hhmm, parse_resume_date, parse_timezone
 from bot.errors import UserFacingError
 from bot.journey import JourneyStats, PausePeriod, journey_stats, paused_days, streak_ended
-from storage import queries
+from bot.schedule import local_instant
+from storage import personal, queries
 from storage.db import Database
 from storage.models import Checkin, Group, History, Member, Pause, Reason
 
@@ -107,6 +109,9 @@ async def check_in(
         now=who.now,
     )
     after = await queries.member_history(db, who.guild_id, who.user_id)
+    await plan_quiet_dm(db, who)
+    if kind == "setback":
+        await plan_follow_up(db, who, "setback")
     return CheckinOutcome(
         checkin=write.checkin,
         created=write.created,
@@ -209,6 +214,12 @@ async def pause(db: Database, who: Who, *, until: str | None, reason: str | None
             f"You're already paused{when}. Use `/resume` when you're back, "
             "then pause again if you need a different date."
         )
+    if resume_on is not None:
+        at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+        due = local_instant(resume_on, at, ctx.timezone)
+        await personal.schedule_dm(
+            db, who.guild_id, who.user_id, "welcome", resume_on.isoformat(), due, who.now
+        )
     return started
 
 
@@ -217,4 +228,143 @@ async def resume(db: Database, who: Who) -> Pause:
     ended = await queries.end_pause(db, who.guild_id, who.user_id, ctx.today)
     if ended is None:
         raise UserFacingError("You aren't paused, so there's nothing to resume. Keep going!")
+    await personal.cancel_pending(db, who.guild_id, who.user_id, "welcome")
     return ended
+
+
+# --------------------------------------------------------------------------- personal DMs
+
+
+async def plan_quiet_dm(db: Database, who: Who) -> None:
+    """After a check-in: the gentle DM after 7 quiet days moves to 7 days from this one."""
+    ctx = await member_context(db, who)
+    if ctx.member is None or not ctx.member.patience_dm:
+        return
+    last = await personal.last_checkin_day(db, who.guild_id, who.user_id)
+    if last is None:
+        return
+    due = personal_rules.quiet_due(
+        last, ctx.timezone, personal_rules.dm_time(ctx.member.morning_dm_time)
+    )
+    await personal.schedule_dm(
+        db,
+        who.guild_id,
+        who.user_id,
+        "quiet",
+        f"after:{last.isoformat()}",
+        due,
+        who.now,
+        replace_pending=True,
+    )
+
+
+async def plan_follow_up(db: Database, who: Who, kind: str) -> None:
+    """The one-day rule: tomorrow at the member's time, back to the process."""
+    ctx = await member_context(db, who)
+    at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+    due = personal_rules.next_day_at(ctx.today, ctx.timezone, at)
+    await personal.schedule_dm(
+        db, who.guild_id, who.user_id, f"followup_{kind}", ctx.today.isoformat(), due, who.now
+    )
+
+
+async def plan_morning_dm(db: Database, who: Who) -> None:
+    ctx = await member_context(db, who)
+    if ctx.member is None or not ctx.member.morning_dm:
+        await personal.cancel_pending(db, who.guild_id, who.user_id, "morning")
+        return
+    at = personal_rules.dm_time(ctx.member.morning_dm_time)
+    due = personal_rules.next_morning(who.now, ctx.timezone, at)
+    period = due.astimezone(ctx.timezone).date().isoformat()
+    await personal.schedule_dm(
+        db, who.guild_id, who.user_id, "morning", period, due, who.now, replace_pending=True
+    )
+
+
+async def plan_recap_dm(db: Database, who: Who) -> None:
+    ctx = await member_context(db, who)
+    if ctx.member is None or not ctx.member.recap_dm:
+        await personal.cancel_pending(db, who.guild_id, who.user_id, "recap")
+        return
+    due = personal_rules.next_recap(who.now, ctx.timezone)
+    period = due.astimezone(ctx.timezone).date().isoformat()
+    await personal.schedule_dm(
+        db, who.guild_id, who.user_id, "recap", period, due, who.now, replace_pending=True
+    )
+
+
+async def set_morning_dm(db: Database, who: Who, enabled: bool, time: str | None) -> Member:
+    changes: dict[str, object] = {"morning_dm": int(enabled)}
+    if time is not None:
+        changes["morning_dm_time"] = parse_hhmm(time).strftime("%H:%M")
+    member = await _update(db, who, **changes)
+    await personal.reopen_dms(db, who.user_id)
+    await plan_morning_dm(db, who)
+    return member
+
+
+async def set_recap_dm(db: Database, who: Who, enabled: bool) -> Member:
+    member = await _update(db, who, recap_dm=int(enabled))
+    await personal.reopen_dms(db, who.user_id)
+    await plan_recap_dm(db, who)
+    return member
+
+
+async def set_patience_dm(db: Database, who: Who, enabled: bool) -> Member:
+    member = await _update(db, who, patience_dm=int(enabled))
+    if enabled:
+        await plan_quiet_dm(db, who)
+    else:
+        await personal.cancel_pending(db, who.guild_id, who.user_id, "quiet")
+    return member
+
+
+# --------------------------------------------------------------------------- setbacks, wins
+
+
+async def reflect(
+    db: Database, who: Who, *, what_happened: str | None, lesson: str | None, next_step: str | None
+) -> int:
+    """Store a reflection (at least one answer); returns how many the member has written."""
+    answers = [
+        inputs.clean_text(what_happened, what="answer", limit=inputs.REFLECTION_LIMIT),
+        inputs.clean_text(lesson, what="answer", limit=inputs.REFLECTION_LIMIT),
+        inputs.clean_text(next_step, what="answer", limit=inputs.REFLECTION_LIMIT),
+    ]
+    if not any(answers):
+        raise UserFacingError("Write at least one answer: even a few words count.")
+    ctx = await member_context(db, who)
+    await personal.add_reflection(
+        db,
+        who.guild_id,
+        who.user_id,
+        what_happened=answers[0],
+        lesson=answers[1],
+        next_step=answers[2],
+        first_day=ctx.first_day,
+        now=who.now,
+    )
+    history = await queries.member_history(db, who.guild_id, who.user_id)
+    return history.reflections
+
+
+async def record_win(db: Database, who: Who, what: str | None) -> int:
+    text = inputs.clean_text(what, what="win", limit=inputs.NOTE_LIMIT)
+    ctx = await member_context(db, who)
+    win_id = await personal.add_win(
+        db,
+        who.guild_id,
+        who.user_id,
+        local_date=ctx.today,
+        what=text,
+        first_day=ctx.first_day,
+        now=who.now,
+    )
+    await plan_follow_up(db, who, "win")
+    return win_id
+
+
+async def one_reason(db: Database, who: Who, key: int) -> str | None:
+    """One of the member's own reasons for training, to show back to them privately."""
+    reasons = await queries.list_reasons(db, who.guild_id, who.user_id)
+    return reasons[key % len(reasons)].text if reasons else None

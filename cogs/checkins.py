@@ -15,6 +15,7 @@ from bot.bot import KeepGoingBot
 from bot.inputs import NOTE_LIMIT
 from bot.tree import reply_private, report_error
 from cogs.common import who
+from cogs.reflection import reflection_followup
 from cogs.replies import KIND_EMOJI, KIND_LABELS, consistency_line, short_date
 from storage import queries
 from storage.models import Checkin
@@ -113,17 +114,21 @@ async def record_and_reply(
     note: str | None,
     share: bool,
     day: str = "today",
+    guild_id: int | None = None,
 ) -> None:
     """Record a check-in, acknowledge it privately once committed, then share it if asked.
 
-    Used by /checkin and by the morning prompt's Check in modal alike.
+    Used by /checkin and by the Check in modal under morning prompts (in the channel, or in a
+    DM, where ``guild_id`` names the group).
     """
     outcome = await service.check_in(
-        interaction.client.db, who(interaction), kind=kind, note=note, day=day
+        interaction.client.db, who(interaction, guild_id), kind=kind, note=note, day=day
     )
     await interaction.response.send_message(checkin_reply(outcome, day), ephemeral=True)
     if share:
         await share_checkin(interaction, outcome.checkin)
+    if outcome.checkin.kind == "setback" and day == "today":
+        await reflection_followup(interaction, outcome.checkin.guild_id)
 
 
 async def share_checkin(interaction: discord.Interaction[KeepGoingBot], checkin: Checkin) -> None:
@@ -150,7 +155,8 @@ async def share_checkin(interaction: discord.Interaction[KeepGoingBot], checkin:
 
 
 class CheckinModal(discord.ui.Modal, title="Check in"):
-    """The morning prompt's check-in: the same as /checkin for today."""
+    """The morning prompt's check-in: the same as /checkin for today. From a DM prompt
+    (``guild_id`` given) there is no channel to share in, so no share box."""
 
     kind: discord.ui.Label[CheckinModal] = discord.ui.Label(
         text="What was today?",
@@ -177,6 +183,12 @@ class CheckinModal(discord.ui.Modal, title="Check in"):
         component=discord.ui.Checkbox(custom_id="keepgoing:checkin:share"),
     )
 
+    def __init__(self, guild_id: int | None = None) -> None:
+        super().__init__()
+        self.guild_id = guild_id
+        if guild_id is not None:
+            self.remove_item(self.share)
+
     async def on_submit(self, interaction: discord.Interaction[KeepGoingBot]) -> None:  # type: ignore[override]
         select = self.kind.component
         text_input = self.note.component
@@ -188,7 +200,8 @@ class CheckinModal(discord.ui.Modal, title="Check in"):
             interaction,
             kind=select.values[0] if select.values else "",
             note=text_input.value,
-            share=checkbox.value,
+            share=self.guild_id is None and checkbox.value,
+            guild_id=self.guild_id,
         )
 
     async def on_error(  # type: ignore[override]
@@ -224,6 +237,38 @@ class CheckinPromptView(discord.ui.View):
         await report_error(interaction, error)
 
 
+class DMCheckinButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"keepgoing:checkin:dm:(?P<guild>\d+)"
+):
+    """The Check in button under a morning prompt sent by DM; it carries the group."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Check in",
+                style=discord.ButtonStyle.success,
+                custom_id=f"keepgoing:checkin:dm:{guild_id}",
+            )
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+        /,
+    ) -> DMCheckinButton:
+        return cls(int(match["guild"]))
+
+    async def callback(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
+        try:
+            await interaction.response.send_modal(CheckinModal(self.guild_id))
+        except Exception as error:  # dynamic items have no error handler of their own
+            await report_error(interaction, error)
+
+
 class Checkins(commands.Cog):
     def __init__(self, bot: KeepGoingBot) -> None:
         self.bot = bot
@@ -248,6 +293,6 @@ class Checkins(commands.Cog):
 
 
 async def setup(bot: KeepGoingBot) -> None:
-    bot.add_dynamic_items(CheerButton)
+    bot.add_dynamic_items(CheerButton, DMCheckinButton)
     bot.add_view(CheckinPromptView())
     await bot.add_cog(Checkins(bot))

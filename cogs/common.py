@@ -8,13 +8,15 @@ from bot.bot import KeepGoingBot
 from bot.service import Who
 
 
-def who(interaction: discord.Interaction[KeepGoingBot]) -> Who:
-    """The member behind an interaction in a server, at the bot's current instant."""
+def who(interaction: discord.Interaction[KeepGoingBot], guild_id: int | None = None) -> Who:
+    """The member behind an interaction, at the bot's current instant. ``guild_id`` names the
+    group for interactions in DMs (a DM button carries it)."""
     bot = interaction.client
-    if interaction.guild_id is None:
-        raise RuntimeError("member commands are guild-only")
+    guild_id = guild_id if guild_id is not None else interaction.guild_id
+    if guild_id is None:
+        raise RuntimeError("member actions belong to a group")
     return Who(
-        guild_id=interaction.guild_id,
+        guild_id=guild_id,
         user_id=interaction.user.id,
         now=bot.now(),
         default_timezone=bot.settings.default_timezone,

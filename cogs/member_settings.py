@@ -46,14 +46,21 @@ def settings_text(member: Member | None, group_zone: str) -> str:
         zone = member.timezone
     target = member.weekly_target if member else 3
     celebrate = member.celebrate_me if member else False
-    return "\n".join(
-        [
-            "**Your settings** (only you can see this)",
-            f"Timezone: {zone}",
-            f"Weekly target: {target} day{'s' if target != 1 else ''} a week",
-            "Milestones celebrated by name in the group: " + ("on" if celebrate else "off"),
-        ]
-    )
+    morning = "off"
+    if member is not None and member.morning_dm:
+        morning = f"on, at {member.morning_dm_time or '09:00'}"
+    lines = [
+        "**Your settings** (only you can see this)",
+        f"Timezone: {zone}",
+        f"Weekly target: {target} day{'s' if target != 1 else ''} a week",
+        "Milestones celebrated by name in the group: " + ("on" if celebrate else "off"),
+        f"Morning prompt by DM: {morning}",
+        "Personal weekly recap by DM: " + ("on" if member and member.recap_dm else "off"),
+        "Personal patience reminders: " + ("off" if member and not member.patience_dm else "on"),
+    ]
+    if member is not None and member.dm_state == "closed":
+        lines.append("⚠️ Your DMs were closed to me the last time I tried.")
+    return "\n".join(lines)
 
 
 @app_commands.guild_only()
@@ -107,6 +114,50 @@ class MemberSettings(
             "Your milestones may now be celebrated by name in the weekly recap."
             if enabled
             else "Your milestones stay private: the recap won't name you."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="morning-dm", description="A morning prompt by DM at your time.")
+    @app_commands.describe(
+        enabled="On or off", time="Your local time as HH:MM, 24-hour (default 09:00)"
+    )
+    async def morning_dm(
+        self,
+        interaction: discord.Interaction[KeepGoingBot],
+        enabled: bool,
+        time: app_commands.Range[str, 1, 5] | None = None,
+    ) -> None:
+        member = await service.set_morning_dm(self.bot.db, who(interaction), enabled, time)
+        text = (
+            f"Morning prompts by DM are on, at {member.morning_dm_time or '09:00'} your time."
+            if enabled
+            else "Morning prompts by DM are off."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="recap-dm", description="Your own weekly recap by DM.")
+    @app_commands.describe(enabled="On or off")
+    async def recap_dm(self, interaction: discord.Interaction[KeepGoingBot], enabled: bool) -> None:
+        await service.set_recap_dm(self.bot.db, who(interaction), enabled)
+        text = (
+            "Your personal weekly recap will come by DM on Sunday evenings, your time."
+            if enabled
+            else "Your personal weekly recap is off."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(
+        name="patience-dm", description="A gentle DM after a quiet week (on by default)."
+    )
+    @app_commands.describe(enabled="On or off")
+    async def patience_dm(
+        self, interaction: discord.Interaction[KeepGoingBot], enabled: bool
+    ) -> None:
+        await service.set_patience_dm(self.bot.db, who(interaction), enabled)
+        text = (
+            "Personal patience reminders are on: after a quiet week, one gentle DM."
+            if enabled
+            else "Personal patience reminders are off."
         )
         await interaction.response.send_message(text, ephemeral=True)
 

@@ -24,6 +24,7 @@ class Member:
     recap_dm: bool
     dm_state: str
     first_day: date
+    patience_dm: bool = True
 
 
 @dataclass(frozen=True)

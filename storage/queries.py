@@ -42,6 +42,7 @@ def _member(row: Any) -> Member:
         recap_dm=bool(row["recap_dm"]),
         dm_state=row["dm_state"],
         first_day=date.fromisoformat(row["first_day"]),
+        patience_dm=bool(row["patience_dm"]),
     )
 
 
@@ -118,7 +119,17 @@ async def ensure_member(
     return member
 
 
-_MEMBER_SETTINGS = frozenset({"timezone", "weekly_target", "celebrate_me"})
+_MEMBER_SETTINGS = frozenset(
+    {
+        "timezone",
+        "weekly_target",
+        "celebrate_me",
+        "morning_dm",
+        "morning_dm_time",
+        "recap_dm",
+        "patience_dm",
+    }
+)
 
 
 async def update_member(

@@ -23,15 +23,27 @@ class Fired:
     at: datetime
 
 
+GROUP_POSTS = ("morning", "patience", "recap")
+
+
 async def run_until(
-    env: simcord.Env, bot: KeepGoingBot, clock: FakeClock, until: datetime
+    env: simcord.Env,
+    bot: KeepGoingBot,
+    clock: FakeClock,
+    until: datetime,
+    *,
+    kinds: tuple[str, ...] = GROUP_POSTS,
 ) -> list[Fired]:
+    """Fire the jobs whose id starts with one of ``kinds`` (``personal-dms`` for the
+    per-minute job) at each of their trigger times until ``until``."""
     fired: list[Fired] = []
     last: dict[str, datetime] = {}
     while True:
         now = clock()
         upcoming = []
         for job in bot.scheduler.scheduler.get_jobs():
+            if job.id.split(":")[0] not in kinds:
+                continue
             at = job.trigger.get_next_fire_time(last.get(job.id), now)
             if at is not None and at <= until:
                 upcoming.append((at, job.id, job))

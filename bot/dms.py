@@ -1,0 +1,66 @@
+"""Direct messages: paced, exactly one attempt, and closed DMs remembered.
+
+Discord counts failed DMs (error 50007, the member doesn't accept DMs from the bot) towards
+its invalid-request limit, and mass DMs get bots flagged: so every DM goes through one
+:class:`aiolimiter.AsyncLimiter`, a closed DM is stored and never retried by itself, and the
+member's DM channel id is stored (discord.py's cache holds only a few).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+import discord
+from aiolimiter import AsyncLimiter
+
+from storage import personal
+
+if TYPE_CHECKING:
+    from bot.bot import KeepGoingBot
+
+log = logging.getLogger(__name__)
+
+CANNOT_DM = 50007
+DM_RATE = 5  # DMs …
+DM_PERIOD = 5.0  # … per this many seconds
+
+
+class DirectMessenger:
+    def __init__(self, bot: KeepGoingBot, *, rate: float = DM_RATE, period: float = DM_PERIOD):
+        self.bot = bot
+        # One DM at a time, evenly spread: a bucket of one that drains rate/period per second
+        # never lets more than ``rate`` through in any ``period``-long window (a bucket of
+        # ``rate`` would allow a burst of ``rate`` on top of the steady flow).
+        self.limiter = AsyncLimiter(1, period / rate)
+        # When recent DMs went out (event-loop time): the pacing, observable.
+        self.sent_times: deque[float] = deque(maxlen=1000)
+
+    async def _channel(self, user_id: int) -> discord.abc.Messageable:
+        channel_id = await personal.dm_channel(self.bot.db, user_id)
+        if channel_id is None:
+            created = await self.bot.create_dm(discord.Object(id=user_id))
+            channel_id = created.id
+            await personal.set_dm_channel(self.bot.db, user_id, channel_id)
+        return self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+
+    async def send(self, user_id: int, content: str, **kwargs: Any) -> discord.Message | None:
+        """Send one DM, paced. Returns None when the member's DMs are closed (now or known
+        before); other Discord errors propagate to the caller."""
+        if await personal.dms_closed(self.bot.db, user_id):
+            return None
+        kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        async with self.limiter:
+            try:
+                channel = await self._channel(user_id)
+                message = await channel.send(content, **kwargs)
+                self.sent_times.append(asyncio.get_running_loop().time())
+            except discord.Forbidden as error:
+                if error.code != CANNOT_DM:
+                    raise
+                await personal.set_dm_state(self.bot.db, user_id, "closed")
+                log.info("user %s does not accept DMs; not trying again by myself", user_id)
+                return None
+        return message

@@ -1,0 +1,153 @@
+"""Personal DMs: one job a minute asks storage who is due and sends, paced.
+
+Morning prompts at the member's own time, the one-day follow-up after a setback or a win,
+the gentle DM after a quiet week, the welcome back when a pause ends, and the personal
+weekly recap. Nothing goes to a paused member, or to one whose DMs are closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import personal as rules
+from bot import service, texts
+from bot.bot import KeepGoingBot
+from bot.service import Who
+from cogs.checkins import DMCheckinButton
+from cogs.replies import days, weeks
+from storage import personal, queries
+from storage.personal import DueDM
+
+log = logging.getLogger(__name__)
+
+TICK_JOB = "personal-dms"
+
+
+class PersonalDMs(commands.Cog):
+    def __init__(self, bot: KeepGoingBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.every_minute(TICK_JOB, self.tick)
+
+    def _who(self, due: DueDM) -> Who:
+        return Who(due.guild_id, due.user_id, self.bot.now(), self.bot.settings.default_timezone)
+
+    async def tick(self) -> None:
+        """Send every personal DM due by now, oldest first, once each."""
+        for due in await personal.due_dms(self.bot.db, self.bot.now()):
+            try:
+                await self.deliver(due)
+            except Exception:
+                log.exception(
+                    "personal DM %s (%s) for user %s failed", due.id, due.kind, due.user_id
+                )
+                await personal.finish_dm(self.bot.db, due.id, "failed", self.bot.now(), "error")
+
+    async def deliver(self, due: DueDM) -> None:
+        db = self.bot.db
+        if not await personal.claim_dm(db, due.id, self.bot.now()):
+            return
+        status, detail = await self._send(due)
+        await personal.finish_dm(db, due.id, status, self.bot.now(), detail)
+        if due.kind == "morning":
+            await service.plan_morning_dm(db, self._who(due))
+        elif due.kind == "recap":
+            await service.plan_recap_dm(db, self._who(due))
+
+    async def _send(self, due: DueDM) -> tuple[str, str | None]:
+        who = self._who(due)
+        ctx = await service.member_context(self.bot.db, who)
+        member = ctx.member
+        if member is None:
+            return "skipped", "no longer a member"
+        if rules.too_late(due.kind, due.due_at, who.now):
+            log.warning("skipped %s DM %s: beyond its grace window", due.kind, due.id)
+            return "skipped", "beyond the grace window"
+        if due.kind == "morning" and not member.morning_dm:
+            return "skipped", "switched off"
+        if due.kind == "recap" and not member.recap_dm:
+            return "skipped", "switched off"
+        if due.kind == "quiet" and not member.patience_dm:
+            return "skipped", "switched off"
+        paused = await queries.active_pause(self.bot.db, due.guild_id, due.user_id, ctx.today)
+        if paused is not None and due.kind != "welcome":
+            return "skipped", "paused"
+        content, view = await self.compose(due, who)
+        kwargs: dict[str, object] = {"nonce": f"kgdm{due.id}"}
+        if view is not None:
+            kwargs["view"] = view
+        sent = await self.bot.dms.send(due.user_id, content, **kwargs)
+        if sent is None:
+            return "skipped", "DMs closed"
+        return "sent", None
+
+    async def compose(self, due: DueDM, who: Who) -> tuple[str, discord.ui.View | None]:
+        guild = self.bot.get_guild(due.guild_id)
+        group = guild.name if guild else "your group"
+        key = due.id
+        if due.kind == "morning":
+            view = discord.ui.View(timeout=None)
+            view.add_item(DMCheckinButton(due.guild_id))
+            prompt = texts.pick(texts.MORNING_PROMPTS, due.user_id + who.now.toordinal())
+            return f"☀️ **Good morning from {group}.** {prompt}", view
+        if due.kind == "followup_setback":
+            return f"{texts.pick(texts.FOLLOW_UP_SETBACK, key)}", None
+        if due.kind == "followup_win":
+            return f"{texts.pick(texts.FOLLOW_UP_WIN, key)}", None
+        if due.kind == "welcome":
+            return f"{texts.pick(texts.WELCOME_BACK, key)} ({group})", None
+        journey = await service.journey(self.bot.db, who)
+        stats = journey.stats
+        if due.kind == "quiet":
+            reason = await service.one_reason(self.bot.db, who, key)
+            lines = [
+                f"It's been a quiet week in {group}, and that's allowed.",
+                texts.pick(texts.PATIENCE_REMINDERS, key),
+                f"You've shown up {days(stats.days_shown_up)} so far; that doesn't go away.",
+            ]
+            if reason:
+                lines.append(f"You once wrote why you train:\n>>> {reason}")
+            return "\n".join(lines), None
+        # The personal weekly recap: their own week only.
+        return (
+            "\n".join(
+                [
+                    f"**Your week in {group}** (only you see this)",
+                    f"Days shown up this week: {stats.days_this_week} "
+                    f"(your target: {stats.weekly_target})",
+                    f"Weekly rhythm: {weeks(stats.weekly_rhythm)} in a row · "
+                    f"current streak: {days(stats.current_streak)}",
+                    f"In all: {days(stats.days_shown_up)} shown up.",
+                ]
+            ),
+            None,
+        )
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[KeepGoingBot], command: app_commands.Command
+    ) -> None:
+        """Tell a member once, privately, that a DM couldn't reach them."""
+        if interaction.guild_id is None:
+            return
+        if await personal.take_dm_notice(self.bot.db, interaction.guild_id, interaction.user.id):
+            await interaction.followup.send(
+                "I tried to send you a DM but couldn't: your DMs are closed to me. I won't try "
+                "again by myself. If you'd like them, allow DMs from this server's members, "
+                "then use `/settings` and I'll try once more.",
+                ephemeral=True,
+            )
+
+
+def when_text(instant: datetime) -> str:
+    return f"{instant:%a %d %b} at {instant:%H:%M}"
+
+
+async def setup(bot: KeepGoingBot) -> None:
+    await bot.add_cog(PersonalDMs(bot))
