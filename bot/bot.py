@@ -29,6 +29,7 @@ EXTENSIONS = (
     "cogs.pause",
     "cogs.reflection",
     "cogs.personal",
+    "cogs.encourage",
     "cogs.posts",
     "cogs.setup",
 )

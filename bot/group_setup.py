@@ -17,7 +17,12 @@ from storage.db import Database
 from storage.models import GroupConfig, GroupText
 
 TEXT_LIMIT = 500
-POST_NAMES = {"morning": "Morning prompt", "patience": "Patience reminder", "recap": "Weekly recap"}
+POST_NAMES = {
+    "morning": "Morning prompt",
+    "patience": "Patience reminder",
+    "recap": "Weekly recap",
+    "buddies": "Buddy pairing (by DM)",
+}
 
 
 async def group(db: Database, guild_id: int, now: datetime, default_timezone: str) -> GroupConfig:
@@ -30,7 +35,7 @@ async def group(db: Database, guild_id: int, now: datetime, default_timezone: st
 def next_post(config: GroupConfig, kind: str, now: datetime) -> datetime | None:
     """When ``kind`` next goes out (aware, in the group's timezone), or None when off."""
     post = config.post(kind)
-    if not post.enabled or post.channel_id is None:
+    if not post.enabled or (post.channel_id is None and kind != "buddies"):
         return None
     tz = ZoneInfo(config.timezone)
     return next_occurrence(schedule_of(post), now, tz).astimezone(tz)
@@ -63,7 +68,7 @@ async def configure_post(
             raise UserFacingError("Pick a day from monday to sunday.")
         weekday = WEEKDAYS.index(day)
     channel = channel_id if channel_id is not None else current.channel_id
-    if channel is None:
+    if channel is None and kind != "buddies":
         raise UserFacingError("Choose a `channel` for it to go out in.")
     return await store.set_post_config(
         db, config.guild_id, kind, enabled=enabled, channel_id=channel, time=at, day=weekday
@@ -107,7 +112,7 @@ class PostStatus:
 
 async def post_statuses(db: Database, config: GroupConfig, now: datetime) -> list[PostStatus]:
     out = []
-    for kind in ("morning", "patience", "recap"):
+    for kind in ("morning", "patience", "recap", "buddies"):
         post = config.post(kind)
         failure = await store.last_failure(db, config.guild_id, kind)
         sent = await store.last_sent(db, config.guild_id, kind)

@@ -12,7 +12,16 @@ RECAP_DM_DAY = 6  # Sunday
 RECAP_DM_TIME = time(18, 0)
 QUIET_DAYS = 7
 
-DM_KINDS = ("morning", "recap", "followup_setback", "followup_win", "quiet", "welcome")
+DM_KINDS = (
+    "morning",
+    "recap",
+    "followup_setback",
+    "followup_win",
+    "quiet",
+    "welcome",
+    "cheers",
+    "buddies",
+)
 
 GRACE = {
     "morning": timedelta(hours=2),
@@ -21,6 +30,8 @@ GRACE = {
     "followup_win": timedelta(hours=12),
     "quiet": timedelta(hours=24),
     "welcome": timedelta(hours=24),
+    "cheers": timedelta(hours=12),
+    "buddies": timedelta(hours=24),
 }
 
 

@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 POST_KINDS = ("morning", "patience", "recap")
+GROUP_JOBS = (*POST_KINDS, "buddies")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 GRACE = {
     "morning": timedelta(hours=2),
     "patience": timedelta(hours=2),
     "recap": timedelta(hours=12),
+    "buddies": timedelta(hours=24),
 }
 
 

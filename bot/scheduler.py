@@ -17,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.posts import schedule_of
-from bot.schedule import GRACE, POST_KINDS
+from bot.schedule import GRACE, GROUP_JOBS
 from storage import posts as store
 from storage.db import Database
 from storage.models import GroupConfig
@@ -49,7 +49,8 @@ class PostScheduler:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self.runner: Runner | None = None
+        # Who sends each kind: the cogs register themselves (kind -> coroutine function).
+        self.runners: dict[str, Runner] = {}
 
     def start(self, *, paused: bool = False) -> None:
         """Start; ``paused`` keeps jobs and triggers but never fires them on the wall clock
@@ -61,27 +62,28 @@ class PostScheduler:
             self.scheduler.shutdown(wait=False)
 
     async def _fire(self, guild_id: int, kind: str) -> None:
-        if self.runner is None:
-            log.warning("no runner for %s post of guild %s", kind, guild_id)
+        runner = self.runners.get(kind)
+        if runner is None:
+            log.warning("no runner for %s job of guild %s", kind, guild_id)
             return
-        await self.runner(guild_id, kind)
+        await runner(guild_id, kind)
 
     async def rebuild(self, guild_id: int | None = None) -> None:
         """Make the jobs match the database: every group's, or one group's after a change."""
         if guild_id is None:
             configs = await store.groups_with_posts(self.db)
-            wanted = {job_id(k, c.guild_id) for c in configs for k in POST_KINDS if _active(c, k)}
+            wanted = {job_id(k, c.guild_id) for c in configs for k in GROUP_JOBS if _active(c, k)}
             for job in self.scheduler.get_jobs():
-                if job.id.split(":")[0] in POST_KINDS and job.id not in wanted:
+                if job.id.split(":")[0] in GROUP_JOBS and job.id not in wanted:
                     job.remove()
         else:
             config = await store.group_config(self.db, guild_id)
             configs = [config] if config else []
             if config is None:
-                for kind in POST_KINDS:
+                for kind in GROUP_JOBS:
                     self._remove(job_id(kind, guild_id))
         for config in configs:
-            for kind in POST_KINDS:
+            for kind in GROUP_JOBS:
                 ident = job_id(kind, config.guild_id)
                 if not _active(config, kind):
                     self._remove(ident)
@@ -120,7 +122,7 @@ class PostScheduler:
         """At start-up: send what was missed while the bot was down (within grace), record
         what is too late as skipped, and resend claimed-but-unconfirmed posts."""
         for config in await store.groups_with_posts(self.db):
-            for kind in POST_KINDS:
+            for kind in GROUP_JOBS:
                 if not _active(config, kind):
                     continue
                 try:
@@ -131,4 +133,5 @@ class PostScheduler:
 
 def _active(config: GroupConfig, kind: str) -> bool:
     post = config.post(kind)
-    return post.enabled and post.channel_id is not None
+    # Buddies are paired and introduced by DM: they need no channel.
+    return post.enabled and (post.channel_id is not None or kind == "buddies")

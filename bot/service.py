@@ -368,3 +368,16 @@ async def one_reason(db: Database, who: Who, key: int) -> str | None:
     """One of the member's own reasons for training, to show back to them privately."""
     reasons = await queries.list_reasons(db, who.guild_id, who.user_id)
     return reasons[key % len(reasons)].text if reasons else None
+
+
+async def reopen_dms(db: Database, user_id: int) -> None:
+    await personal.reopen_dms(db, user_id)
+
+
+async def plan_cheer_summary(db: Database, who: Who) -> None:
+    """At most one cheers DM a day: the next one at the member's DM time, once."""
+    ctx = await member_context(db, who)
+    at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+    due = personal_rules.next_morning(who.now, ctx.timezone, at)
+    period = due.astimezone(ctx.timezone).date().isoformat()
+    await personal.schedule_dm(db, who.guild_id, who.user_id, "cheers", period, due, who.now)

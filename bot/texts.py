@@ -371,3 +371,17 @@ def next_in_rotation(total: int, used: Collection[int], rng: random.Random) -> t
     # Built in index order, so a seeded rng gives the same answer for the same inputs.
     remaining = [i for i in range(total) if i not in seen]
     return rng.choice(remaining), False
+
+
+# Ideas for a week with an encouragement buddy: small, kind and about the process.
+BUDDY_SUGGESTIONS = (
+    "Swap one line each about why you train, then check in on each other midweek.",
+    "Pick one day this week to both do your session, wherever you are, and tell each other "
+    "how it felt.",
+    "Send each other one honest note after a hard session: what went well, what you learned.",
+    "Share one small habit you're building this week, and ask about it on the weekend.",
+    "Cheer one of each other's check-ins this week, rest days included.",
+    "Tell each other one thing you're patient about right now.",
+    "Ask each other what a good week would look like, process only, no results.",
+    "Trade one tip from your own practice that made a small difference.",
+)

@@ -71,6 +71,11 @@ class CheerButton(
         added, count = await queries.add_cheer(
             bot.db, checkin.id, checkin.guild_id, interaction.user.id, bot.now()
         )
+        if added:  # the author hears about cheers in one quiet DM a day at most
+            author = service.Who(
+                checkin.guild_id, checkin.user_id, bot.now(), bot.settings.default_timezone
+            )
+            await service.plan_cheer_summary(bot.db, author)
         view = discord.ui.View(timeout=None)
         view.add_item(CheerButton(checkin.id, count))
         if added:

@@ -8,7 +8,7 @@ weekly recap. Nothing goes to a paused member, or to one whose DMs are closed.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 from discord import app_commands
@@ -20,6 +20,7 @@ from bot.bot import KeepGoingBot
 from bot.service import Who
 from cogs.checkins import DMCheckinButton
 from cogs.replies import days, weeks
+from storage import encourage as encourage_store
 from storage import personal, queries
 from storage.personal import DueDM
 
@@ -78,7 +79,10 @@ class PersonalDMs(commands.Cog):
         paused = await queries.active_pause(self.bot.db, due.guild_id, due.user_id, ctx.today)
         if paused is not None and due.kind != "welcome":
             return "skipped", "paused"
-        content, view = await self.compose(due, who)
+        composed = await self.compose(due, who)
+        if composed is None:
+            return "skipped", "nothing to say"
+        content, view = composed
         kwargs: dict[str, object] = {"nonce": f"kgdm{due.id}"}
         if view is not None:
             kwargs["view"] = view
@@ -87,10 +91,35 @@ class PersonalDMs(commands.Cog):
             return "skipped", "DMs closed"
         return "sent", None
 
-    async def compose(self, due: DueDM, who: Who) -> tuple[str, discord.ui.View | None]:
+    async def compose(self, due: DueDM, who: Who) -> tuple[str, discord.ui.View | None] | None:
         guild = self.bot.get_guild(due.guild_id)
         group = guild.name if guild else "your group"
         key = due.id
+        if due.kind == "cheers":
+            count = await encourage_store.cheers_received(
+                self.bot.db, due.guild_id, due.user_id, due.due_at - timedelta(days=1), due.due_at
+            )
+            if count == 0:
+                return None
+            plural = "cheer" if count == 1 else "cheers"
+            return (
+                f"👏 Your shared check-ins in {group} got {count} {plural} since yesterday. "
+                "People notice you showing up.",
+                None,
+            )
+        if due.kind == "buddies":
+            buddy_ids = await encourage_store.buddies_of(
+                self.bot.db, due.guild_id, due.period, due.user_id
+            )
+            names = await self.names(guild, buddy_ids)
+            if not names:
+                return None
+            suggestion = texts.pick(texts.BUDDY_SUGGESTIONS, due.id)
+            return (
+                f"🤝 Your encouragement buddy this week in {group}: {' and '.join(names)}.\n"
+                f"An idea for the week: {suggestion}",
+                None,
+            )
         if due.kind == "morning":
             view = discord.ui.View(timeout=None)
             view.add_item(DMCheckinButton(due.guild_id))
@@ -128,6 +157,20 @@ class PersonalDMs(commands.Cog):
             ),
             None,
         )
+
+    async def names(self, guild: discord.Guild | None, user_ids: list[int]) -> list[str]:
+        if guild is None:
+            return []
+        out = []
+        for user_id in user_ids:
+            member = guild.get_member(user_id)
+            if member is None:
+                try:
+                    member = await guild.fetch_member(user_id)
+                except discord.HTTPException:
+                    continue
+            out.append(discord.utils.escape_markdown(member.display_name))
+        return out
 
     @commands.Cog.listener()
     async def on_app_command_completion(

@@ -25,6 +25,7 @@ from bot.recap import (
     week_bounds_utc,
     week_label,
 )
+from bot.schedule import POST_KINDS
 from cogs.checkins import CheckinPromptView
 from storage import recap_queries
 
@@ -62,10 +63,12 @@ class ScheduledPosts(commands.Cog):
         self._locks: dict[tuple[int, str], asyncio.Lock] = {}
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.runner = self.run
+        for kind in POST_KINDS:
+            self.bot.scheduler.runners[kind] = self.run
 
     async def cog_unload(self) -> None:
-        self.bot.scheduler.runner = None
+        for kind in POST_KINDS:
+            self.bot.scheduler.runners.pop(kind, None)
 
     async def run(self, guild_id: int, kind: str) -> None:
         """Send the latest occurrence of ``kind`` for the group if it is due, exactly once."""

@@ -34,7 +34,10 @@ def when(instant: datetime | None) -> str:
 
 
 def status_line(status: PostStatus, timezone: str) -> str:
-    where = f"<#{status.channel_id}>" if status.channel_id else "no channel yet"
+    if status.kind == "buddies":
+        where = "members' DMs"
+    else:
+        where = f"<#{status.channel_id}>" if status.channel_id else "no channel yet"
     day = f"{WEEKDAYS[status.day]}s " if status.day is not None else "daily "
     state = "on" if status.enabled else "off"
     line = f"**{POST_NAMES[status.kind]}**: {state}, {day}at {status.time} in {where}"
@@ -137,7 +140,9 @@ class Setup(
         channel_id = channel.id if channel else config.post(kind).channel_id
         if channel_id is None and interaction.channel_id is not None:
             channel_id = interaction.channel_id
-        if enabled and channel_id is not None:
+        if kind == "buddies":
+            channel_id = None
+        elif enabled and channel_id is not None:
             check_bot_can_post(interaction, channel_id, kind)
         await group_setup.configure_post(
             self.bot.db, config, kind, channel_id=channel_id, time=time, day=day, enabled=enabled
@@ -197,6 +202,21 @@ class Setup(
         enabled: bool = True,
     ) -> None:
         await self._configure(interaction, "recap", channel, time, day, enabled)
+
+    @app_commands.command(name="buddies", description="When weekly buddies are paired (by DM).")
+    @app_commands.describe(
+        time="Local time as HH:MM, 24-hour (default 09:00)",
+        day="Which day of the week (default monday)",
+        enabled="Switch pairing on or off (default on)",
+    )
+    async def buddies(
+        self,
+        interaction: discord.Interaction[KeepGoingBot],
+        time: app_commands.Range[str, 1, 5] | None = None,
+        day: Weekday | None = None,
+        enabled: bool = True,
+    ) -> None:
+        await self._configure(interaction, "buddies", None, time, day, enabled)
 
     @prompts.command(name="add", description="Add the group's own prompt or reminder.")
     @app_commands.describe(kind="Morning prompt or patience reminder", text="The text")

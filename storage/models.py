@@ -90,9 +90,10 @@ class GroupConfig:
     morning: PostConfig
     patience: PostConfig
     recap: PostConfig
+    buddies: PostConfig
 
     def post(self, kind: str) -> PostConfig:
-        return {"morning": self.morning, "patience": self.patience, "recap": self.recap}[kind]
+        return getattr(self, kind)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.db import Database
-from storage.queries import _insert_member, parse_utc_text, utc_text
+from storage.queries import insert_member, parse_utc_text, utc_text
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ async def add_win(
     now: datetime,
 ) -> int:
     async with db.transaction() as conn:
-        await _insert_member(conn, guild_id, user_id, first_day, now)
+        await insert_member(conn, guild_id, user_id, first_day, now)
         async with conn.execute(
             "INSERT INTO wins (guild_id, user_id, local_date, what, created_at) "
             "VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -219,7 +219,7 @@ async def add_reflection(
     now: datetime,
 ) -> int:
     async with db.transaction() as conn:
-        await _insert_member(conn, guild_id, user_id, first_day, now)
+        await insert_member(conn, guild_id, user_id, first_day, now)
         async with conn.execute(
             "INSERT INTO reflections (guild_id, user_id, what_happened, lesson, next_step, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",

@@ -13,6 +13,7 @@ _SCHEDULE_COLUMNS = {
     "morning": ("morning_enabled", "morning_channel_id", "morning_time", None),
     "patience": ("patience_enabled", "patience_channel_id", "patience_time", "patience_day"),
     "recap": ("recap_enabled", "recap_channel_id", "recap_time", "recap_day"),
+    "buddies": ("buddies_enabled", None, "buddies_time", "buddies_day"),
 }
 
 MAX_GROUP_TEXTS = 200
@@ -24,7 +25,7 @@ def _config(row: Any) -> GroupConfig:
         posts[kind] = PostConfig(
             kind=kind,
             enabled=bool(row[enabled]),
-            channel_id=row[channel],
+            channel_id=row[channel] if channel else None,
             time=row[at],
             day=row[day] if day else None,
         )
@@ -40,7 +41,7 @@ async def groups_with_posts(db: Database) -> list[GroupConfig]:
     """Every group with at least one scheduled post switched on."""
     rows = await db.fetchall(
         "SELECT * FROM groups WHERE morning_enabled = 1 OR patience_enabled = 1 "
-        "OR recap_enabled = 1 ORDER BY guild_id"
+        "OR recap_enabled = 1 OR buddies_enabled = 1 ORDER BY guild_id"
     )
     return [_config(r) for r in rows]
 
@@ -58,14 +59,17 @@ async def set_post_config(
     kind: str,
     *,
     enabled: bool,
-    channel_id: int,
+    channel_id: int | None,
     time: str,
     day: int | None,
 ) -> GroupConfig:
     enabled_col, channel_col, time_col, day_col = _SCHEDULE_COLUMNS[kind]
     # Column names come from the fixed table above; values are always bound.
-    assignments = [f"{enabled_col} = ?", f"{channel_col} = ?", f"{time_col} = ?"]
-    values: list[Any] = [int(enabled), channel_id, time]
+    assignments = [f"{enabled_col} = ?", f"{time_col} = ?"]
+    values: list[Any] = [int(enabled), time]
+    if channel_col is not None:
+        assignments.append(f"{channel_col} = ?")
+        values.append(channel_id)
     if day_col is not None and day is not None:
         assignments.append(f"{day_col} = ?")
         values.append(day)

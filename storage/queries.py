@@ -97,7 +97,7 @@ async def get_member(db: Database, guild_id: int, user_id: int) -> Member | None
     return _member(row) if row else None
 
 
-async def _insert_member(
+async def insert_member(
     conn: Any, guild_id: int, user_id: int, first_day: date, now: datetime
 ) -> None:
     await conn.execute(
@@ -113,7 +113,7 @@ async def ensure_member(
     member = await get_member(db, guild_id, user_id)
     if member is None:
         async with db.transaction() as conn:
-            await _insert_member(conn, guild_id, user_id, first_day, now)
+            await insert_member(conn, guild_id, user_id, first_day, now)
         member = await get_member(db, guild_id, user_id)
     assert member is not None
     return member
@@ -148,7 +148,7 @@ async def update_member(
     # Column names come from the fixed allow-list above; values are always bound.
     assignments = ", ".join(f"{column} = ?" for column in changes)
     async with db.transaction() as conn:
-        await _insert_member(conn, guild_id, user_id, first_day, now)
+        await insert_member(conn, guild_id, user_id, first_day, now)
         await conn.execute(
             f"UPDATE members SET {assignments} WHERE guild_id = ? AND user_id = ?",
             (*changes.values(), guild_id, user_id),
@@ -178,7 +178,7 @@ async def record_checkin(
     """
     stamp = utc_text(now)
     async with db.transaction() as conn:
-        await _insert_member(conn, guild_id, user_id, first_day, now)
+        await insert_member(conn, guild_id, user_id, first_day, now)
         async with conn.execute(
             "SELECT 1 FROM checkins WHERE guild_id = ? AND user_id = ? AND local_date = ?",
             (guild_id, user_id, local_date.isoformat()),
@@ -266,7 +266,7 @@ async def add_reason(
 ) -> int | None:
     """Store a reason; returns how many the member now has, or None at the limit."""
     async with db.transaction() as conn:
-        await _insert_member(conn, guild_id, user_id, first_day, now)
+        await insert_member(conn, guild_id, user_id, first_day, now)
         async with conn.execute(
             "SELECT count(*) FROM reasons WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         ) as cursor:
@@ -334,7 +334,7 @@ async def start_pause(
 ) -> Pause | None:
     """Open a pause from ``start``; None (and nothing written) if one already covers it."""
     async with db.transaction() as conn:
-        await _insert_member(conn, guild_id, user_id, first_day, now)
+        await insert_member(conn, guild_id, user_id, first_day, now)
         async with conn.execute(
             "SELECT 1 FROM pauses WHERE guild_id = ? AND user_id = ? AND start_date <= ? "
             "AND (end_date IS NULL OR end_date > ?)",

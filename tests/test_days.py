@@ -421,3 +421,9 @@ def test_week_start_is_the_monday_on_or_before(day: date) -> None:
     assert start.weekday() == 0
     assert 0 <= (day - start).days < 7
     assert start.isocalendar()[:2] == day.isocalendar()[:2]
+
+
+def test_every_personal_dm_kind_has_a_grace_window() -> None:
+    from bot.personal import DM_KINDS, GRACE
+
+    assert set(GRACE) == set(DM_KINDS)

@@ -21,7 +21,8 @@ CREATE TABLE personal_dms (
     guild_id   INTEGER NOT NULL,
     user_id    INTEGER NOT NULL,
     kind       TEXT    NOT NULL CHECK (kind IN ('morning', 'recap', 'followup_setback',
-                                                 'followup_win', 'quiet', 'welcome')),
+                                                 'followup_win', 'quiet', 'welcome', 'cheers',
+                                                 'buddies')),
     period     TEXT    NOT NULL,
     due_at     TEXT    NOT NULL,
     status     TEXT    NOT NULL DEFAULT 'pending'
