@@ -30,6 +30,7 @@ EXTENSIONS = (
     "cogs.reflection",
     "cogs.personal",
     "cogs.encourage",
+    "cogs.mydata",
     "cogs.posts",
     "cogs.setup",
 )
@@ -50,9 +51,12 @@ class KeepGoingBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=discord.Intents(guilds=True),
+            # Server Members (privileged): to notice members who leave, for the retention purge.
+            intents=discord.Intents(guilds=True, members=True),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=KeepGoingTree,
+            # Keep Going never needs the member list; the intent is only for leave events.
+            chunk_guilds_at_startup=False,
         )
         self.settings = settings
         self.db = db

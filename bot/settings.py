@@ -10,20 +10,34 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
-class Settings(BaseSettings):
-    """Every setting the bot reads. Tests build it with ``Settings(_env_file=None, ...)``."""
+class DatabaseSettings(BaseSettings):
+    """Only where the database lives: all that ``python -m bot backup`` reads.
+
+    A backup needs no token, so a cron job or a timer can run it with nothing but
+    ``DATABASE_PATH`` set, and a mistake in an unrelated setting doesn't stop the backups.
+    """
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
     )
 
-    discord_token: SecretStr = Field(min_length=1)
     database_path: Path = Path("data/keepgoing.sqlite3")
+
+
+class Settings(DatabaseSettings):
+    """Every setting the bot reads. Tests build it with ``Settings(_env_file=None, ...)``."""
+
+    discord_token: SecretStr = Field(min_length=1)
     default_timezone: str = "UTC"
     dev_guild_id: int | None = Field(default=None, gt=0)
     log_level: str = "INFO"
+    log_format: str = "text"
+    # How long the data of a member who left, or of a server that removed the bot, is kept
+    # (so a return restores it) before the daily purge deletes it. PRIVACY.md says 30.
+    retention_days: int = Field(default=30, ge=1, le=365)
 
     @field_validator("discord_token")
     @classmethod
@@ -50,6 +64,14 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
 
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        log_format = value.strip().lower()
+        if log_format not in LOG_FORMATS:
+            raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
+        return log_format
+
     @field_validator("dev_guild_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
@@ -63,6 +85,8 @@ class Settings(BaseSettings):
             ("DEFAULT_TIMEZONE", self.default_timezone),
             ("DEV_GUILD_ID", str(self.dev_guild_id) if self.dev_guild_id else "not set"),
             ("LOG_LEVEL", self.log_level),
+            ("LOG_FORMAT", self.log_format),
+            ("RETENTION_DAYS", str(self.retention_days)),
         ]
 
     @property

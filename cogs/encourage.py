@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
@@ -68,7 +68,7 @@ class Encourage(commands.Cog):
         if member.bot:
             raise UserFacingError("Bots keep going without encouragement. Pick a person!")
         me = who(interaction)
-        await service.member_context(self.bot.db, me)  # the group's row exists from here on
+        ctx = await service.member_context(self.bot.db, me)  # the group's row exists from here
         last = await store.last_encouragement(self.bot.db, me.guild_id, me.user_id, member.id)
         if last is not None and me.now - last < COOLDOWN:
             minutes = max(1, int((COOLDOWN - (me.now - last)).total_seconds() // 60))
@@ -79,7 +79,7 @@ class Encourage(commands.Cog):
             )
             return
         if private:
-            await self._send_private(interaction, member, text)
+            await self._send_private(interaction, member, text, ctx.today)
         else:
             await interaction.response.send_message(
                 encouragement_post(interaction.user.display_name, member.mention, text),
@@ -91,7 +91,13 @@ class Encourage(commands.Cog):
                 ),
             )
             await store.add_encouragement(
-                self.bot.db, me.guild_id, me.user_id, member.id, public=True, now=me.now
+                self.bot.db,
+                me.guild_id,
+                me.user_id,
+                member.id,
+                public=True,
+                today=ctx.today,
+                now=me.now,
             )
             await interaction.followup.send(
                 f"Sent to {member.display_name}. Thank you for lifting someone up.",
@@ -99,7 +105,11 @@ class Encourage(commands.Cog):
             )
 
     async def _send_private(
-        self, interaction: discord.Interaction[KeepGoingBot], member: discord.Member, text: str
+        self,
+        interaction: discord.Interaction[KeepGoingBot],
+        member: discord.Member,
+        text: str,
+        today: date,
     ) -> None:
         me = who(interaction)
         guild_name = interaction.guild.name if interaction.guild else "your group"
@@ -115,7 +125,13 @@ class Encourage(commands.Cog):
             )
             return
         await store.add_encouragement(
-            self.bot.db, me.guild_id, me.user_id, member.id, public=False, now=me.now
+            self.bot.db,
+            me.guild_id,
+            me.user_id,
+            member.id,
+            public=False,
+            today=today,
+            now=me.now,
         )
         await reply_private(interaction, f"Sent privately to {member.display_name}. 💌")
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -46,6 +46,11 @@ def load_migrations() -> list[Migration]:
     return found
 
 
+def _bind(params: Iterable[Any] | Mapping[str, Any]) -> Any:
+    """Named parameters stay a mapping; positional ones become a tuple."""
+    return params if isinstance(params, Mapping) else tuple(params)
+
+
 class Database:
     """One aiosqlite connection in autocommit mode.
 
@@ -71,12 +76,16 @@ class Database:
             else:
                 await self.conn.execute("COMMIT")
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+    async def fetchone(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, _bind(params)) as cursor:
             return await cursor.fetchone()
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+    async def fetchall(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, _bind(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def schema_version(self) -> int:

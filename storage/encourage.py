@@ -21,9 +21,20 @@ async def last_encouragement(
 
 
 async def add_encouragement(
-    db: Database, guild_id: int, sender_id: int, target_id: int, *, public: bool, now: datetime
+    db: Database,
+    guild_id: int,
+    sender_id: int,
+    target_id: int,
+    *,
+    public: bool,
+    today: date,
+    now: datetime,
 ) -> None:
+    """Store that it happened (never the words). Both people get a member row, so the
+    retention purge and /mydata find the row even for a target who never used the bot."""
     async with db.transaction() as conn:
+        await insert_member(conn, guild_id, sender_id, today, now)
+        await insert_member(conn, guild_id, target_id, today, now)
         await conn.execute(
             "INSERT INTO encouragements (guild_id, sender_id, target_id, public, created_at) "
             "VALUES (?, ?, ?, ?, ?)",

@@ -234,8 +234,17 @@ async def set_shared_post(db: Database, checkin_id: int, channel_id: int, messag
 async def add_cheer(
     db: Database, checkin_id: int, guild_id: int, user_id: int, now: datetime
 ) -> tuple[bool, int]:
-    """Record one member's cheer; returns (whether it was new, the check-in's cheer count)."""
+    """Record one member's cheer; returns (whether it was new, the check-in's cheer count).
+    The cheerer gets a member row (first seen on the check-in's day) so their cheers are found
+    by /mydata and the retention purge."""
     async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT local_date FROM checkins WHERE id = ?", (checkin_id,)
+        ) as day_cursor:
+            day_row = await day_cursor.fetchone()
+        if day_row is not None:
+            first_day = date.fromisoformat(day_row[0])
+            await insert_member(conn, guild_id, user_id, first_day, now)
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO cheers (checkin_id, guild_id, user_id, created_at) "
             "VALUES (?, ?, ?, ?)",

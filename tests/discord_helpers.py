@@ -38,3 +38,16 @@ def use_modified_client(monkeypatch: pytest.MonkeyPatch) -> None:
         return original(command_name, relaxed, value)
 
     monkeypatch.setattr(simcord.interactions, "validate_option_value", lax)
+
+
+def without_dm_pacing(bot: Any) -> Any:
+    """A limiter that never waits, for tests about what DMs say rather than when.
+
+    aiolimiter sleeps on event-loop timers, and simcord runs the bot's timers on its virtual
+    clock, so a paced DM sent from inside an interaction would wait on simcord's clock. The
+    pacing itself has its own test (tests/test_private.py), driven from the test's task.
+    """
+    from aiolimiter import AsyncLimiter
+
+    bot.dms.limiter = AsyncLimiter(1_000_000, 1)
+    return bot

@@ -19,7 +19,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATION_COUNT = len(list((ROOT / "storage" / "migrations").glob("*.sql")))
-BOT_VARIABLES = {"DISCORD_TOKEN", "DATABASE_PATH", "DEFAULT_TIMEZONE", "DEV_GUILD_ID", "LOG_LEVEL"}
+BOT_VARIABLES = {
+    "DISCORD_TOKEN",
+    "DATABASE_PATH",
+    "DEFAULT_TIMEZONE",
+    "DEV_GUILD_ID",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "RETENTION_DAYS",
+}
 TIMEOUT = 60
 # Far ahead, so that a migration added while the suite runs cannot catch up with it.
 FUTURE_VERSION = MIGRATION_COUNT + 100
@@ -256,9 +264,9 @@ def test_help_lists_the_commands(runs: dict[str, Run]) -> None:
     run = runs["help"]
     assert run.returncode == 0, run.output
     assert run.stderr == ""
-    for command in ("run", "check", "sync"):
+    for command in ("run", "check", "sync", "backup"):
         assert command in run.stdout
-    assert "{run,check,sync}" in run.stdout
+    assert "{run,check,sync,backup}" in run.stdout
 
 
 # --------------------------------------------------------------------------- unusable database

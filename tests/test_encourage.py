@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 import discord
 import pytest
 import simcord
-from aiolimiter import AsyncLimiter
 
 from bot.bot import KeepGoingBot
 from storage import personal
 from tests.conftest import FakeClock
-from tests.discord_helpers import assert_pings_nobody, stored_message
+from tests.discord_helpers import assert_pings_nobody, stored_message, without_dm_pacing
 from tests.scheduling import run_until
 
 
@@ -25,8 +24,7 @@ def bot_kwargs(settings, db, clock):
 @pytest.fixture
 def simcord_bot(bot_kwargs) -> KeepGoingBot:
     bot = KeepGoingBot(**bot_kwargs)
-    bot.dms.limiter = AsyncLimiter(1, 0.001)
-    return bot
+    return without_dm_pacing(bot)
 
 
 @pytest.fixture
@@ -258,6 +256,8 @@ async def test_no_command_ranks_or_counts_members(simcord_env, simcord_bot: Keep
             "setup patience",
             "setup recap",
             "setup buddies",
+            "mydata export",
+            "mydata delete",
             "setup prompts add",
             "setup prompts list",
             "setup prompts remove",

@@ -15,6 +15,7 @@ from bot.bot import KeepGoingBot
 from bot.dms import DirectMessenger
 from storage import personal, queries
 from tests.conftest import FakeClock
+from tests.discord_helpers import without_dm_pacing
 
 
 @pytest.fixture
@@ -25,8 +26,7 @@ def bot_kwargs(settings, db, clock):
 @pytest.fixture
 def simcord_bot(bot_kwargs) -> KeepGoingBot:
     bot = KeepGoingBot(**bot_kwargs)
-    bot.dms.limiter = AsyncLimiter(1, 0.001)  # pacing has its own test below
-    return bot
+    return without_dm_pacing(bot)
 
 
 @pytest.fixture

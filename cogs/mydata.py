@@ -1,0 +1,155 @@
+"""/mydata export and /mydata delete; members leaving and the daily retention purge."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+import discord
+from apscheduler.triggers.cron import CronTrigger
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import KeepGoingBot
+from bot.tree import reply_private, report_error
+from cogs.common import who
+from storage import mydata
+
+log = logging.getLogger(__name__)
+
+CONFIRM_SECONDS = 300
+PURGE_JOB = "retention-purge"
+PRIVACY_NOTE = "What each part means, and how long anything is kept: see PRIVACY.md."
+
+
+class ConfirmDelete(discord.ui.View):
+    """Delete or keep: only the member who asked can press, for five minutes."""
+
+    def __init__(self, bot: KeepGoingBot, guild_id: int, user_id: int) -> None:
+        super().__init__(timeout=CONFIRM_SECONDS)
+        self.bot = bot
+        self.guild_id = guild_id
+        self.user_id = user_id
+        self.message: discord.InteractionMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:  # type: ignore[override]
+        if interaction.user.id != self.user_id:
+            await reply_private(interaction, "Only the member who asked can confirm this.")
+            return False
+        return True
+
+    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[KeepGoingBot], button: discord.ui.Button[Any]
+    ) -> None:
+        counts = await mydata.delete_member(self.bot.db, self.guild_id, self.user_id)
+        self.stop()
+        log.info(
+            "deleted member data on request (guild=%s user=%s rows=%d)",
+            self.guild_id,
+            self.user_id,
+            sum(counts.values()),
+        )
+        await interaction.response.edit_message(
+            content="Done: everything Keep Going stored about you in this server is gone. "
+            "If you check in again, you start fresh.",
+            view=None,
+        )
+
+    @discord.ui.button(label="Keep my data", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[KeepGoingBot], button: discord.ui.Button[Any]
+    ) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Nothing was deleted.", view=None)
+
+    async def on_timeout(self) -> None:
+        if self.message is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.message.edit(
+                    content="That confirmation expired: nothing was deleted. "
+                    "Use `/mydata delete` again if you still want to.",
+                    view=None,
+                )
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[KeepGoingBot], error: Exception, item: Any
+    ) -> None:
+        await report_error(interaction, error)
+
+
+@app_commands.guild_only()
+class MyData(
+    commands.GroupCog, group_name="mydata", group_description="Your data: take it or erase it."
+):
+    def __init__(self, bot: KeepGoingBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.scheduler.add_job(
+            self.purge,
+            CronTrigger(hour=4, minute=17, timezone="UTC"),
+            id=PURGE_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=6 * 3600,
+        )
+
+    @app_commands.command(name="export", description="A JSON file of everything stored about you.")
+    async def export(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
+        me = who(interaction)
+        data = await mydata.export_member(self.bot.db, me.guild_id, me.user_id, me.now)
+        blob = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        await interaction.response.send_message(
+            "Here is everything Keep Going stores about you in this server. " + PRIVACY_NOTE,
+            file=discord.File(io.BytesIO(blob), filename="keepgoing-mydata.json"),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="delete", description="Erase everything stored about you here.")
+    async def delete(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
+        me = who(interaction)
+        view = ConfirmDelete(self.bot, me.guild_id, me.user_id)
+        await interaction.response.send_message(
+            "This erases everything Keep Going stores about you in this server: check-ins and "
+            "notes, reasons, reflections, pauses, wins, settings, encouragements you sent and "
+            "received, and cheers. It can't be undone. Export first with `/mydata export` if "
+            "you want a copy. " + PRIVACY_NOTE,
+            view=view,
+            ephemeral=True,
+        )
+        view.message = await interaction.original_response()
+
+    async def purge(self) -> None:
+        """Daily: forget members who left, and servers that removed the bot, past retention."""
+        cutoff = self.bot.now() - timedelta(days=self.bot.settings.retention_days)
+        members, groups = await mydata.purge_departed(self.bot.db, cutoff)
+        log.info("retention purge: %d members and %d groups deleted", members, groups)
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await mydata.mark_member_left(
+            self.bot.db, payload.guild_id, payload.user.id, self.bot.now()
+        )
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        await mydata.mark_member_back(self.bot.db, member.guild.id, member.id)
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await mydata.mark_group_left(self.bot.db, guild.id, self.bot.now())
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await mydata.mark_group_back(self.bot.db, guild.id)
+
+
+async def setup(bot: KeepGoingBot) -> None:
+    await bot.add_cog(MyData(bot))
