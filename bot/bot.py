@@ -63,7 +63,7 @@ class KeepGoingBot(commands.Bot):
         self.clock = clock
         self.auto_sync = auto_sync
         self.run_scheduler = run_scheduler
-        self.scheduler = PostScheduler(db)
+        self.scheduler = PostScheduler(db, clock)
         self.dms = DirectMessenger(self)
         self.catch_up_task: asyncio.Task[None] | None = None
 

@@ -13,6 +13,7 @@ import logging
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from aiolimiter import AsyncLimiter
 
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CANNOT_DM = 50007
+RETRY_DELAYS = (60, 300, 900)  # seconds between attempts after a passing Discord fault
+
+
+def is_transient(error: BaseException) -> bool:
+    """A fault worth trying again (rate limit, Discord's own trouble, a timeout, the
+    network); a 4xx such as a missing permission or a deleted channel is not."""
+    if isinstance(error, discord.HTTPException):
+        return error.status == 429 or error.status >= 500
+    return isinstance(error, asyncio.TimeoutError | aiohttp.ClientError | OSError)
+
+
 DM_RATE = 5  # DMs …
 DM_PERIOD = 5.0  # … per this many seconds
 

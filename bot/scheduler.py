@@ -9,13 +9,15 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import Clock
 from bot.posts import schedule_of
 from bot.schedule import GRACE, GROUP_JOBS
 from storage import posts as store
@@ -46,8 +48,9 @@ def trigger_for(config: GroupConfig, kind: str) -> CronTrigger:
 class PostScheduler:
     """Owns the bot's one ``AsyncIOScheduler(timezone=UTC)``."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
+        self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         # Who sends each kind: the cogs register themselves (kind -> coroutine function).
         self.runners: dict[str, Runner] = {}
@@ -100,6 +103,17 @@ class PostScheduler:
                     misfire_grace_time=int(GRACE[kind].total_seconds()),
                 )
         log.info("scheduled %d group post jobs", len(self.scheduler.get_jobs()))
+
+    def retry_later(self, guild_id: int, kind: str, delay_seconds: float) -> None:
+        """One more try at a group post after a passing fault (``retry:<kind>:<guild>``)."""
+        self.scheduler.add_job(
+            self._fire,
+            DateTrigger(run_date=self.clock() + timedelta(seconds=delay_seconds), timezone=UTC),
+            args=(guild_id, kind),
+            id=f"retry:{kind}:{guild_id}",
+            replace_existing=True,
+            misfire_grace_time=int(GRACE[kind].total_seconds()),
+        )
 
     def every_minute(self, ident: str, func: Callable[[], Awaitable[None]]) -> None:
         """One job a minute (personal DMs ask storage who is due, rather than one job per

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -33,6 +34,28 @@ async def reply_private(interaction: discord.Interaction[Any], content: str, **k
         await interaction.response.send_message(content, ephemeral=True, **kwargs)
 
 
+def database_trouble(error: BaseException) -> str | None:
+    """What to tell a member when the database itself refused a write."""
+    if not isinstance(error, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return None
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            "My database is busy for a moment (a backup, perhaps). Nothing was saved: "
+            "please try again in a minute."
+        )
+    if "full" in text:
+        return (
+            "My storage is full, so nothing was saved. The server's admins will need to make "
+            "room; please try again later."
+        )
+    if "readonly" in text or "read-only" in text:
+        return (
+            "I can't write to my database right now, so nothing was saved. Please try again later."
+        )
+    return None
+
+
 def message_for(error: BaseException) -> str | None:
     """What to tell the member about ``error``; None means it is a bug to log."""
     if isinstance(error, app_commands.CommandInvokeError):
@@ -43,6 +66,8 @@ def message_for(error: BaseException) -> str | None:
         error = error.__cause__
     if isinstance(error, UserFacingError):
         return str(error)
+    if (trouble := database_trouble(error)) is not None:
+        return trouble
     if isinstance(error, app_commands.TransformerError):
         return "I couldn't use one of the values you gave. Check it and try again."
     if isinstance(error, app_commands.NoPrivateMessage):
@@ -62,6 +87,14 @@ def message_for(error: BaseException) -> str | None:
 async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
     """Tell the member what went wrong, privately; log anything that is a bug."""
     message = message_for(error)
+    inner = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if database_trouble(inner) is not None:
+        log.error(
+            "database refused a write (guild=%s user=%s): %s",
+            interaction.guild_id,
+            interaction.user.id,
+            inner,
+        )
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None
         log.error(

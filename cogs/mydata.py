@@ -104,9 +104,11 @@ class MyData(
     @app_commands.command(name="export", description="A JSON file of everything stored about you.")
     async def export(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         me = who(interaction)
+        # A long history can take a moment: answer within Discord's 3 seconds, then deliver.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         data = await mydata.export_member(self.bot.db, me.guild_id, me.user_id, me.now)
         blob = json.dumps(data, ensure_ascii=False, indent=2).encode()
-        await interaction.response.send_message(
+        await interaction.followup.send(
             "Here is everything Keep Going stores about you in this server. " + PRIVACY_NOTE,
             file=discord.File(io.BytesIO(blob), filename="keepgoing-mydata.json"),
             ephemeral=True,

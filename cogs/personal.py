@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot import personal as rules
 from bot import service, texts
 from bot.bot import KeepGoingBot
+from bot.dms import is_transient
 from bot.service import Who
 from cogs.checkins import DMCheckinButton
 from cogs.replies import days, weeks
@@ -44,7 +45,16 @@ class PersonalDMs(commands.Cog):
         for due in await personal.due_dms(self.bot.db, self.bot.now()):
             try:
                 await self.deliver(due)
-            except Exception:
+            except Exception as error:
+                if is_transient(error):
+                    # Left claimed: the next tick tries again, until its grace runs out.
+                    log.warning(
+                        "personal DM %s (%s) hit a passing fault (%s); next minute again",
+                        due.id,
+                        due.kind,
+                        type(error).__name__,
+                    )
+                    continue
                 log.exception(
                     "personal DM %s (%s) for user %s failed", due.id, due.kind, due.user_id
                 )

@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot import posts
 from bot.bot import KeepGoingBot
 from bot.chart import weekly_chart
+from bot.dms import RETRY_DELAYS, is_transient
 from bot.recap import (
     alphabetical,
     milestones,
@@ -61,6 +62,7 @@ class ScheduledPosts(commands.Cog):
         self.bot = bot
         self.rng = random.Random()
         self._locks: dict[tuple[int, str], asyncio.Lock] = {}
+        self._attempts: dict[tuple[int, str, str], int] = {}
 
     async def cog_load(self) -> None:
         for kind in POST_KINDS:
@@ -79,8 +81,29 @@ class ScheduledPosts(commands.Cog):
                 return
             try:
                 message = await self.send(plan)
-            except discord.HTTPException as error:
-                await posts.mark_failed(self.bot.db, plan, failure_detail(error), self.bot.now())
+            except Exception as error:
+                if not is_transient(error):
+                    if not isinstance(error, discord.HTTPException):
+                        raise
+                    await posts.mark_failed(
+                        self.bot.db, plan, failure_detail(error), self.bot.now()
+                    )
+                    return
+                # Still claimed: the retry sends the same text with the same nonce, so a
+                # send that reached Discord after all is not doubled. Past the grace window
+                # the retry records it as skipped instead.
+                attempt = self._attempts.get((guild_id, kind, plan.period), 0)
+                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                self._attempts[(guild_id, kind, plan.period)] = attempt + 1
+                self.bot.scheduler.retry_later(guild_id, kind, delay)
+                log.warning(
+                    "%s post for guild %s period %s hit a passing fault (%s); retrying in %ss",
+                    kind,
+                    guild_id,
+                    plan.period,
+                    type(error).__name__,
+                    delay,
+                )
                 return
             await posts.mark_sent(self.bot.db, plan, message.id, self.bot.now())
             log.info("sent %s post for guild %s period %s", kind, guild_id, plan.period)

@@ -65,16 +65,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls everything back."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception (in the body or at the commit)
+        rolls everything back, so nothing is ever half-written."""
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
                 await self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
+                raise
 
     async def fetchone(
         self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
@@ -129,7 +130,9 @@ def _probe(path: Path) -> None:
     sqlite3.connect(path).close()
 
 
-async def open_database(path: Path, *, migrate: bool = True) -> Database:
+async def open_database(
+    path: Path, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
     """Open (creating the folder and file if needed), set the pragmas, and migrate."""
     path = Path(path)
     try:
@@ -144,7 +147,7 @@ async def open_database(path: Path, *, migrate: bool = True) -> Database:
     try:
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         db = Database(conn, path)
         if migrate:
             await db.migrate()

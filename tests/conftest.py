@@ -15,6 +15,7 @@ from discord import app_commands
 from bot.bot import KeepGoingBot
 from bot.errors import UserFacingError
 from bot.settings import Settings
+from bot.tree import database_trouble
 from storage import Database, open_database
 
 
@@ -75,6 +76,8 @@ def _is_expected(error: BaseException) -> bool:
     """Refusals the error handler shows to members on purpose are not bugs."""
     inner = getattr(error, "original", None) or error.__cause__ or error
     refusals = (UserFacingError, app_commands.CheckFailure)
+    if database_trouble(inner) is not None:
+        return True  # shown to the member as a clear message; tests/test_faults.py
     return isinstance(inner, refusals) or isinstance(error, refusals)
 
 

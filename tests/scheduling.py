@@ -37,23 +37,25 @@ async def run_until(
     """Fire the jobs whose id starts with one of ``kinds`` (``personal-dms`` for the
     per-minute job) at each of their trigger times until ``until``."""
     fired: list[Fired] = []
-    last: dict[str, datetime] = {}
+    # Keyed by id and trigger: a job replaced under the same id (a new retry) starts afresh.
+    last: dict[tuple[str, str], datetime] = {}
     while True:
         now = clock()
         upcoming = []
         for job in bot.scheduler.scheduler.get_jobs():
             if job.id.split(":")[0] not in kinds:
                 continue
-            at = job.trigger.get_next_fire_time(last.get(job.id), now)
+            key = (job.id, repr(job.trigger))
+            at = job.trigger.get_next_fire_time(last.get(key), now)
             if at is not None and at <= until:
-                upcoming.append((at, job.id, job))
+                upcoming.append((at, key, job))
         if not upcoming:
             break
-        at, ident, job = min(upcoming, key=lambda entry: (entry[0], entry[1]))
+        at, key, job = min(upcoming, key=lambda entry: (entry[0], entry[1]))
         clock.set(at)
         await job.func(*job.args)
         await env.settle()
-        last[ident] = at
-        fired.append(Fired(ident, at))
+        last[key] = at
+        fired.append(Fired(key[0], at))
     clock.set(until)
     return fired

@@ -78,6 +78,10 @@ async def test_export_holds_exactly_the_members_data(world, simcord_env, simcord
     guild, channel, alice, bob = world
     result = await alice.slash(channel, "mydata export")
     assert result.ephemeral
+    # Deferred first (the 3-second window), then the file replaces the "thinking" state.
+    assert any(
+        isinstance(r.json, dict) and r.json.get("type") == 5 for r in simcord_env.http_requests
+    )
     [attachment] = result.response.attachments
     assert attachment.filename == "keepgoing-mydata.json"
     raw = await attachment.read()

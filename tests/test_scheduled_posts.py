@@ -387,3 +387,62 @@ async def test_setup_prompts_add_list_remove(simcord_env, db) -> None:
     assert [t.text for t in remaining] == ["Hello @everyone"]
     empty = await admin.slash(channel, "setup prompts list", kind="patience")
     assert "no patience texts" in empty.response.content
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+async def test_passing_discord_fault_is_retried_with_the_same_nonce(
+    simcord_env, simcord_bot, clock: FakeClock, db, status: int
+) -> None:
+    guild, channel, admin, _ = make_group(simcord_env)
+    await admin.slash(channel, "setup morning", channel=channel, time="07:00")
+    simcord_env.inject_error(
+        "POST", f"/channels/{channel.id}/messages", status=status, message="try later", times=1
+    )
+    fired = await run_until(
+        simcord_env,
+        simcord_bot,
+        clock,
+        datetime(2026, 11, 27, 8, 0, tzinfo=UTC),
+        kinds=("morning", "retry"),
+    )
+
+    assert [f.job_id.split(":")[0] for f in fired] == ["morning", "retry"]
+    assert local(fired[1].at, ZoneInfo("UTC")) == "2026-11-27 07:01"
+    assert len(posts_in(channel)) == 1
+    nonces = [
+        r.json["nonce"]
+        for r in simcord_env.http_requests
+        if r.method == "POST" and r.path == f"/channels/{channel.id}/messages"
+    ]
+    assert nonces == [post_nonce(guild.id, "morning", "2026-11-27")] * 2
+    entry = await store.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    assert entry.status == "sent"
+
+
+async def test_faults_beyond_the_grace_window_end_as_skipped_never_doubled(
+    simcord_env, simcord_bot, clock: FakeClock, db
+) -> None:
+    guild, channel, admin, _ = make_group(simcord_env)
+    await admin.slash(channel, "setup morning", channel=channel, time="07:00")
+    simcord_env.inject_error(
+        "POST", f"/channels/{channel.id}/messages", status=502, message="down", times=None
+    )
+    fired = await run_until(
+        simcord_env,
+        simcord_bot,
+        clock,
+        datetime(2026, 11, 27, 12, 0, tzinfo=UTC),
+        kinds=("morning", "retry"),
+    )
+    retries = [f.at for f in fired if f.job_id.startswith("retry:")]
+    # 1, 5 and then every 15 minutes, until the 2-hour grace is over.
+    assert [local(t, ZoneInfo("UTC"))[-5:] for t in retries[:4]] == [
+        "07:01",
+        "07:06",
+        "07:21",
+        "07:36",
+    ]
+    assert retries[-1] <= datetime(2026, 11, 27, 9, 15, tzinfo=UTC)
+    assert posts_in(channel) == []
+    entry = await store.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    assert entry.status == "skipped"
