@@ -56,6 +56,7 @@ async def configure_post(
     time: str | None,
     day: str | None,
     enabled: bool,
+    now: datetime,
 ) -> GroupConfig:
     """Validate and store one post's settings; unset options keep their current value."""
     current = config.post(kind)
@@ -71,7 +72,14 @@ async def configure_post(
     if channel is None and kind != "buddies":
         raise UserFacingError("Choose a `channel` for it to go out in.")
     return await store.set_post_config(
-        db, config.guild_id, kind, enabled=enabled, channel_id=channel, time=at, day=weekday
+        db,
+        config.guild_id,
+        kind,
+        enabled=enabled,
+        channel_id=channel,
+        time=at,
+        day=weekday,
+        now=now,
     )
 
 

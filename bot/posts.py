@@ -86,6 +86,8 @@ async def plan_post(
     occurrence = latest_occurrence(schedule, now, tz)
     if occurrence is None or post.channel_id is None:
         return None
+    if post.since is not None and occurrence < post.since:
+        return None  # set up after that occurrence: it was never due
     period = period_of(occurrence, tz)
     entry = await store.post_log_entry(db, guild_id, kind, period)
     due = due_now(schedule, now, tz, logged_status=entry.status if entry else None)

@@ -178,6 +178,8 @@ class Encourage(commands.Cog):
         occurrence = latest_occurrence(schedule_of(config.buddies), now, tz)
         if occurrence is None:
             return
+        if config.buddies.since is not None and occurrence < config.buddies.since:
+            return  # set up after that occurrence: it was never due
         week = week_start(occurrence.astimezone(tz).date())
         if await store.week_paired(self.bot.db, guild_id, week):
             return

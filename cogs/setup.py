@@ -145,7 +145,14 @@ class Setup(
         elif enabled and channel_id is not None:
             check_bot_can_post(interaction, channel_id, kind)
         await group_setup.configure_post(
-            self.bot.db, config, kind, channel_id=channel_id, time=time, day=day, enabled=enabled
+            self.bot.db,
+            config,
+            kind,
+            channel_id=channel_id,
+            time=time,
+            day=day,
+            enabled=enabled,
+            now=self.bot.now(),
         )
         config = await self._after_change(interaction)
         statuses = await group_setup.post_statuses(self.bot.db, config, self.bot.now())

@@ -81,6 +81,8 @@ class PostConfig:
     channel_id: int | None
     time: str
     day: int | None
+    since: datetime | None = None
+    """When it was last set up: earlier occurrences were never due."""
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,14 @@ MAX_GROUP_TEXTS = 200
 def _config(row: Any) -> GroupConfig:
     posts = {}
     for kind, (enabled, channel, at, day) in _SCHEDULE_COLUMNS.items():
+        since = row[f"{kind}_since"]
         posts[kind] = PostConfig(
             kind=kind,
             enabled=bool(row[enabled]),
             channel_id=row[channel] if channel else None,
             time=row[at],
             day=row[day] if day else None,
+            since=parse_utc_text(since) if since else None,
         )
     return GroupConfig(guild_id=row["guild_id"], timezone=row["timezone"], **posts)
 
@@ -62,11 +64,12 @@ async def set_post_config(
     channel_id: int | None,
     time: str,
     day: int | None,
+    now: datetime,
 ) -> GroupConfig:
     enabled_col, channel_col, time_col, day_col = _SCHEDULE_COLUMNS[kind]
     # Column names come from the fixed table above; values are always bound.
-    assignments = [f"{enabled_col} = ?", f"{time_col} = ?"]
-    values: list[Any] = [int(enabled), time]
+    assignments = [f"{enabled_col} = ?", f"{time_col} = ?", f"{kind}_since = ?"]
+    values: list[Any] = [int(enabled), time, utc_text(now)]
     if channel_col is not None:
         assignments.append(f"{channel_col} = ?")
         values.append(channel_id)

@@ -272,7 +272,14 @@ async def test_rotation_uses_every_text_before_repeating(db, clock: FakeClock) -
     guild_id = 42
     await queries.ensure_group(db, guild_id, "UTC", clock())
     await store.set_post_config(
-        db, guild_id, "morning", enabled=True, channel_id=7, time="07:00", day=None
+        db,
+        guild_id,
+        "morning",
+        enabled=True,
+        channel_id=7,
+        time="07:00",
+        day=None,
+        now=datetime(2025, 12, 31, tzinfo=UTC),
     )
     for n in range(3):
         await store.add_group_text(db, guild_id, "morning", f"Our own prompt {n}", clock())
@@ -446,3 +453,19 @@ async def test_faults_beyond_the_grace_window_end_as_skipped_never_doubled(
     assert posts_in(channel) == []
     entry = await store.post_log_entry(db, guild.id, "morning", "2026-11-27")
     assert entry.status == "skipped"
+
+
+async def test_occurrences_before_the_setup_are_neither_sent_nor_reported_missed(
+    simcord_env, bot_kwargs, clock: FakeClock, db
+) -> None:
+    guild, channel, admin, _ = make_group(simcord_env)
+    # Set up on Thursday at 08:00 UTC: Wednesday's reminder and Sunday's recap never were due.
+    await admin.slash(channel, "setup patience", channel=channel, time="12:00", day="wednesday")
+    await admin.slash(channel, "setup recap", channel=channel, time="18:00", day="sunday")
+    await admin.slash(channel, "setup morning", channel=channel, time="07:00")
+    await simcord_env.restart_bot(KeepGoingBot(**bot_kwargs))  # start-up catch-up runs
+    await simcord_env.settle()
+    assert posts_in(channel) == []
+    assert await db.fetchall("SELECT * FROM post_log") == []
+    shown = await admin.slash(channel, "setup show")
+    assert "Last problem" not in shown.response.content
