@@ -17,6 +17,7 @@ from bot.errors import UserFacingError
 from bot.settings import Settings
 from bot.tree import database_trouble
 from storage import Database, open_database
+from tests.discord_helpers import without_dm_pacing
 
 
 class FakeClock:
@@ -68,8 +69,15 @@ def settings(db_path: Path) -> Settings:
 
 
 @pytest.fixture
-def simcord_bot(settings: Settings, db: Database, clock: FakeClock) -> KeepGoingBot:
-    return KeepGoingBot(settings=settings, db=db, clock=clock)
+def bot_kwargs(settings: Settings, db: Database, clock: FakeClock) -> dict[str, object]:
+    """How tests build the bot (again, to restart it): the test's clock, and the scheduler
+    paused, so only the test's clock fires its jobs (tests/scheduling.py)."""
+    return {"settings": settings, "db": db, "clock": clock, "run_scheduler": False}
+
+
+@pytest.fixture
+def simcord_bot(bot_kwargs: dict[str, object]) -> KeepGoingBot:
+    return without_dm_pacing(KeepGoingBot(**bot_kwargs))  # type: ignore[arg-type]
 
 
 def _is_expected(error: BaseException) -> bool:

@@ -6,21 +6,11 @@ import json
 from unittest.mock import create_autospec
 
 import discord
-import pytest
 import simcord
 
-from bot.bot import KeepGoingBot
 from cogs.reflection import ReflectButton, ShareWinButton
-from tests.discord_helpers import without_dm_pacing
 
 MARKERS = ("ALICE-NOTE", "ALICE-REASON", "ALICE-LESSON", "ALICE-WIN", "ALICE-PAUSE")
-
-
-@pytest.fixture
-def simcord_bot(settings, db, clock) -> KeepGoingBot:
-    return without_dm_pacing(
-        KeepGoingBot(settings=settings, db=db, clock=clock, run_scheduler=False)
-    )
 
 
 async def test_no_member_command_shows_another_members_data(simcord_env: simcord.Env) -> None:

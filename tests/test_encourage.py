@@ -12,19 +12,8 @@ import simcord
 from bot.bot import KeepGoingBot
 from storage import personal
 from tests.conftest import FakeClock
-from tests.discord_helpers import assert_pings_nobody, stored_message, without_dm_pacing
+from tests.discord_helpers import assert_pings_nobody, stored_message
 from tests.scheduling import run_until
-
-
-@pytest.fixture
-def bot_kwargs(settings, db, clock):
-    return {"settings": settings, "db": db, "clock": clock, "run_scheduler": False}
-
-
-@pytest.fixture
-def simcord_bot(bot_kwargs) -> KeepGoingBot:
-    bot = KeepGoingBot(**bot_kwargs)
-    return without_dm_pacing(bot)
 
 
 @pytest.fixture

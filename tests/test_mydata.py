@@ -15,13 +15,6 @@ from bot.bot import KeepGoingBot
 from cogs.mydata import ConfirmDelete
 from storage import mydata, queries
 from tests.conftest import FakeClock
-from tests.discord_helpers import without_dm_pacing
-
-
-@pytest.fixture
-def simcord_bot(settings, db, clock) -> KeepGoingBot:
-    bot = KeepGoingBot(settings=settings, db=db, clock=clock, run_scheduler=False)
-    return without_dm_pacing(bot)
 
 
 @pytest.fixture

@@ -15,18 +15,6 @@ from bot.bot import KeepGoingBot
 from bot.dms import DirectMessenger
 from storage import personal, queries
 from tests.conftest import FakeClock
-from tests.discord_helpers import without_dm_pacing
-
-
-@pytest.fixture
-def bot_kwargs(settings, db, clock):
-    return {"settings": settings, "db": db, "clock": clock, "run_scheduler": False}
-
-
-@pytest.fixture
-def simcord_bot(bot_kwargs) -> KeepGoingBot:
-    bot = KeepGoingBot(**bot_kwargs)
-    return without_dm_pacing(bot)
 
 
 @pytest.fixture

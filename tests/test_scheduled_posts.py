@@ -25,16 +25,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-@pytest.fixture
-def bot_kwargs(settings, db, clock):
-    return {"settings": settings, "db": db, "clock": clock, "run_scheduler": False}
-
-
-@pytest.fixture
-def simcord_bot(bot_kwargs) -> KeepGoingBot:
-    return KeepGoingBot(**bot_kwargs)
-
-
 def make_group(env: simcord.Env, name: str = "Runners"):
     guild = env.create_guild(name)
     channel = guild.create_text_channel("training")
