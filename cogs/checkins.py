@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot import service, texts
 from bot.bot import KeepGoingBot
 from bot.inputs import NOTE_LIMIT
-from bot.tree import reply_private, report_error
+from bot.tree import reply_private, report_error, reports_errors
 from cogs.common import who
 from cogs.reflection import reflection_followup
 from cogs.replies import KIND_EMOJI, KIND_LABELS, consistency_line, short_date
@@ -51,13 +51,8 @@ class CheerButton(
     ) -> CheerButton:
         return cls(int(match["id"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        try:
-            await self._cheer(interaction)
-        except Exception as error:  # dynamic items have no error handler of their own
-            await report_error(interaction, error)
-
-    async def _cheer(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         bot = interaction.client
         checkin = await queries.get_checkin(bot.db, self.checkin_id)
         if checkin is None or checkin.guild_id != interaction.guild_id:
@@ -267,11 +262,9 @@ class DMCheckinButton(
     ) -> DMCheckinButton:
         return cls(int(match["guild"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        try:
-            await interaction.response.send_modal(CheckinModal(self.guild_id))
-        except Exception as error:  # dynamic items have no error handler of their own
-            await report_error(interaction, error)
+        await interaction.response.send_modal(CheckinModal(self.guild_id))
 
 
 class Checkins(commands.Cog):

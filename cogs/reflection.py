@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot import service, texts
 from bot.bot import KeepGoingBot
 from bot.inputs import NOTE_LIMIT, REFLECTION_LIMIT
-from bot.tree import reply_private, report_error
+from bot.tree import reply_private, report_error, reports_errors
 from cogs.common import who
 from storage import personal
 
@@ -88,14 +88,12 @@ class ReflectButton(
     ) -> ReflectButton:
         return cls(int(match["guild"]), int(match["user"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        try:
-            if interaction.user.id != self.user_id:
-                await reply_private(interaction, "This reflection belongs to someone else.")
-                return
-            await interaction.response.send_modal(ReflectModal(self.guild_id))
-        except Exception as error:  # dynamic items have no error handler of their own
-            await report_error(interaction, error)
+        if interaction.user.id != self.user_id:
+            await reply_private(interaction, "This reflection belongs to someone else.")
+            return
+        await interaction.response.send_modal(ReflectModal(self.guild_id))
 
 
 class ShareWinButton(
@@ -122,13 +120,8 @@ class ShareWinButton(
     ) -> ShareWinButton:
         return cls(int(match["id"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        try:
-            await self._share(interaction)
-        except Exception as error:
-            await report_error(interaction, error)
-
-    async def _share(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         db = interaction.client.db
         win = await personal.get_win(db, self.win_id)
         if win is None or win["user_id"] != interaction.user.id:
