@@ -67,7 +67,13 @@ class DirectMessenger:
         async with self.limiter:
             try:
                 channel = await self._channel(user_id)
-                message = await channel.send(content, **kwargs)
+                try:
+                    message = await channel.send(content, **kwargs)
+                except discord.NotFound:
+                    # The stored DM channel is gone: open a new one, once.
+                    await personal.forget_dm_channel(self.bot.db, user_id)
+                    channel = await self._channel(user_id)
+                    message = await channel.send(content, **kwargs)
                 self.sent_times.append(asyncio.get_running_loop().time())
             except discord.Forbidden as error:
                 if error.code != CANNOT_DM:

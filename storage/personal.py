@@ -129,6 +129,11 @@ async def set_dm_channel(db: Database, user_id: int, channel_id: int) -> None:
         )
 
 
+async def forget_dm_channel(db: Database, user_id: int) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE members SET dm_channel_id = NULL WHERE user_id = ?", (user_id,))
+
+
 async def dms_closed(db: Database, user_id: int) -> bool:
     row = await db.fetchone(
         "SELECT 1 FROM members WHERE user_id = ? AND dm_state = 'closed' LIMIT 1", (user_id,)

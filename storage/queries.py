@@ -77,8 +77,10 @@ async def ensure_group(db: Database, guild_id: int, default_timezone: str, now: 
     if row is None:
         async with db.transaction() as conn:
             await conn.execute(
-                "INSERT OR IGNORE INTO groups (guild_id, timezone, created_at) VALUES (?, ?, ?)",
-                (guild_id, default_timezone, utc_text(now)),
+                # Buddies are on by default, from now: earlier weeks were never due.
+                "INSERT OR IGNORE INTO groups (guild_id, timezone, created_at, buddies_since) "
+                "VALUES (?, ?, ?, ?)",
+                (guild_id, default_timezone, utc_text(now), utc_text(now)),
             )
         row = await db.fetchone(
             "SELECT guild_id, timezone FROM groups WHERE guild_id = ?", (guild_id,)

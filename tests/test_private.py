@@ -349,3 +349,15 @@ async def test_personal_weekly_recap_dm_is_their_own_week(
     assert "Days shown up this week: 2" in recap.content
     assert "bob" not in recap.content
     assert dms(simcord_env, bob) == []  # bob never asked for one
+
+
+async def test_a_stale_dm_channel_is_replaced_once(world, simcord_env, db) -> None:
+    _, channel, alice, _ = world
+    await alice.slash(channel, "why add", reason="x")  # creates her member row
+    async with db.transaction() as conn:  # a DM channel id that no longer exists
+        await conn.execute("UPDATE members SET dm_channel_id = 1 WHERE user_id = ?", (alice.id,))
+    ack = await alice.slash(channel, "setback")
+    assert any("sent you a DM" in f.content for f in ack.followups)
+    assert len(dms(simcord_env, alice)) == 1
+    stored = await personal.dm_channel(db, alice.id)
+    assert stored == alice.user.dm_channel.id
