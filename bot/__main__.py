@@ -11,6 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+import aiohttp
 import discord
 from pydantic import ValidationError
 
@@ -198,10 +199,18 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except discord.PrivilegedIntentsRequired:
         print(
-            "Discord refused an intent: enable it for the bot in the Developer Portal.",
+            "Discord refused an intent: turn on Server Members under Privileged Gateway "
+            "Intents for the bot in the Developer Portal.",
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    except (aiohttp.ClientConnectionError, OSError) as error:
+        print(
+            f"Can't reach Discord ({type(error).__name__}): check the network connection, "
+            "then start again.",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         pass
     return 0

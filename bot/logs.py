@@ -93,4 +93,8 @@ def setup_logging(
     root.setLevel(level)
     # discord.py's gateway chatter is useful only when debugging it.
     logging.getLogger("discord").setLevel(max(level, logging.INFO))
+    # Keep Going has no voice features: discord.py's notes about voice libraries are noise.
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
     return handler
