@@ -98,3 +98,9 @@ def setup_logging(
         lambda record: "voice will NOT be supported" not in record.getMessage()
     )
     return handler
+
+
+def ids(guild_id: int | None = None, user_id: int | None = None) -> dict[str, dict[str, int]]:
+    """``extra=`` for a log call: the group and member ids as fields of JSON log lines."""
+    fields = {"guild_id": guild_id, "user_id": user_id}
+    return {"extra": {k: v for k, v in fields.items() if v is not None}}

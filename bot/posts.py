@@ -10,6 +10,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.logs import ids
 from bot.schedule import PostSchedule, due_now, latest_occurrence, period_of, post_nonce
 from storage import posts as store
 from storage.db import Database
@@ -111,6 +112,7 @@ async def plan_post(
             kind,
             guild_id,
             period,
+            **ids(guild_id),
         )
         return None
     rotation = ROTATION_FOR[kind]
@@ -163,7 +165,12 @@ async def mark_failed(db: Database, plan: PostPlan, detail: str, now: datetime) 
         db, plan.guild_id, plan.kind, plan.period, status="failed", detail=detail, now=now
     )
     log.error(
-        "%s post for guild %s period %s failed: %s", plan.kind, plan.guild_id, plan.period, detail
+        "%s post for guild %s period %s failed: %s",
+        plan.kind,
+        plan.guild_id,
+        plan.period,
+        detail,
+        **ids(plan.guild_id),
     )
 
 

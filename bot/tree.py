@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.logs import ids
 
 if TYPE_CHECKING:
     from bot.bot import KeepGoingBot
@@ -96,6 +97,7 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
             interaction.guild_id,
             interaction.user.id,
             inner,
+            **ids(interaction.guild_id, interaction.user.id),
         )
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None
@@ -105,6 +107,7 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
             interaction.user.id,
             command,
             exc_info=error,
+            **ids(interaction.guild_id, interaction.user.id),
         )
         message = APOLOGY
     try:

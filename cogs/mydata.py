@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import KeepGoingBot
+from bot.logs import ids
 from bot.tree import reply_private, report_error
 from cogs.common import who
 from storage import mydata
@@ -53,6 +54,7 @@ class ConfirmDelete(discord.ui.View):
             self.guild_id,
             self.user_id,
             sum(counts.values()),
+            **ids(self.guild_id, self.user_id),
         )
         await interaction.response.edit_message(
             content="Done: everything Keep Going stored about you in this server is gone. "

@@ -18,6 +18,7 @@ from bot import personal as rules
 from bot import service, texts
 from bot.bot import KeepGoingBot
 from bot.dms import is_transient
+from bot.logs import ids
 from bot.service import Who
 from cogs.checkins import DMCheckinButton
 from cogs.replies import days, weeks
@@ -53,10 +54,15 @@ class PersonalDMs(commands.Cog):
                         due.id,
                         due.kind,
                         type(error).__name__,
+                        **ids(due.guild_id, due.user_id),
                     )
                     continue
                 log.exception(
-                    "personal DM %s (%s) for user %s failed", due.id, due.kind, due.user_id
+                    "personal DM %s (%s) for user %s failed",
+                    due.id,
+                    due.kind,
+                    due.user_id,
+                    **ids(due.guild_id, due.user_id),
                 )
                 await personal.finish_dm(self.bot.db, due.id, "failed", self.bot.now(), "error")
 
@@ -78,7 +84,12 @@ class PersonalDMs(commands.Cog):
         if member is None:
             return "skipped", "no longer a member"
         if rules.too_late(due.kind, due.due_at, who.now):
-            log.warning("skipped %s DM %s: beyond its grace window", due.kind, due.id)
+            log.warning(
+                "skipped %s DM %s: beyond its grace window",
+                due.kind,
+                due.id,
+                **ids(due.guild_id, due.user_id),
+            )
             return "skipped", "beyond the grace window"
         if due.kind == "morning" and not member.morning_dm:
             return "skipped", "switched off"

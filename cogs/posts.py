@@ -18,6 +18,7 @@ from bot import posts
 from bot.bot import KeepGoingBot
 from bot.chart import weekly_chart
 from bot.dms import RETRY_DELAYS, is_transient
+from bot.logs import ids
 from bot.recap import (
     alphabetical,
     milestones,
@@ -103,10 +104,13 @@ class ScheduledPosts(commands.Cog):
                     plan.period,
                     type(error).__name__,
                     delay,
+                    **ids(guild_id),
                 )
                 return
             await posts.mark_sent(self.bot.db, plan, message.id, self.bot.now())
-            log.info("sent %s post for guild %s period %s", kind, guild_id, plan.period)
+            log.info(
+                "sent %s post for guild %s period %s", kind, guild_id, plan.period, **ids(guild_id)
+            )
 
     async def send(self, plan: posts.PostPlan) -> discord.Message:
         channel = self.bot.get_partial_messageable(plan.channel_id, guild_id=plan.guild_id)

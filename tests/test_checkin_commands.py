@@ -217,6 +217,8 @@ async def test_unexpected_error_gets_a_calm_apology_and_is_logged(
     assert "disk on fire" not in result.response.content
     logged = [r for r in caplog.records if r.name == "bot.tree" and r.exc_info]
     assert logged and "disk on fire" in str(logged[0].exc_info[1])
+    # Ids travel as fields too (LOG_FORMAT=json puts them in each line), never the note.
+    assert (logged[0].guild_id, logged[0].user_id) == (channel.guild.id, alice.id)
     errors = simcord_env.errors  # acknowledge the error the tree reported
     assert any("disk on fire" in str(getattr(e, "original", e)) for e in errors)
 
