@@ -7,7 +7,7 @@ dataclasses the cogs turn into replies.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot import inputs
@@ -91,13 +91,6 @@ async def check_in(
     note = inputs.clean_text(note, what="note", limit=inputs.NOTE_LIMIT)
     ctx = await member_context(db, who)
     target_day = checkin_date(day, who.now, ctx.timezone)
-    before = await queries.member_history(db, who.guild_id, who.user_id)
-    paused = paused_days(pause_periods(before.pauses), ctx.today)
-    came_back = (
-        day == "today"
-        and target_day not in before.days
-        and streak_ended(before.days, ctx.today, paused)
-    )
     write = await queries.record_checkin(
         db,
         guild_id=who.guild_id,
@@ -109,7 +102,16 @@ async def check_in(
         now=who.now,
     )
     after = await queries.member_history(db, who.guild_id, who.user_id)
-    await plan_quiet_dm(db, who)
+    paused = paused_days(pause_periods(after.pauses), ctx.today)
+    # Coming back after a broken streak: judged on the days before this new one.
+    came_back = (
+        day == "today"
+        and write.created
+        and streak_ended(after.days - {target_day}, ctx.today, paused)
+    )
+    if ctx.member is None or ctx.member.patience_dm:
+        at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+        await _plan_quiet(db, who, max(after.days), ctx.timezone, at)
     if kind == "setback":
         await plan_follow_up(db, who, "setback")
     return CheckinOutcome(
@@ -236,16 +238,18 @@ async def resume(db: Database, who: Who) -> Pause:
 
 
 async def plan_quiet_dm(db: Database, who: Who) -> None:
-    """After a check-in: the gentle DM after 7 quiet days moves to 7 days from this one."""
+    """The gentle DM after 7 quiet days, planned 7 days from the member's last check-in."""
     ctx = await member_context(db, who)
     if ctx.member is None or not ctx.member.patience_dm:
         return
     last = await personal.last_checkin_day(db, who.guild_id, who.user_id)
-    if last is None:
-        return
-    due = personal_rules.quiet_due(
-        last, ctx.timezone, personal_rules.dm_time(ctx.member.morning_dm_time)
-    )
+    if last is not None:
+        at = personal_rules.dm_time(ctx.member.morning_dm_time)
+        await _plan_quiet(db, who, last, ctx.timezone, at)
+
+
+async def _plan_quiet(db: Database, who: Who, last: date, tz: ZoneInfo, at: time) -> None:
+    due = personal_rules.quiet_due(last, tz, at)
     await personal.schedule_dm(
         db,
         who.guild_id,
