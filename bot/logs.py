@@ -93,6 +93,8 @@ def setup_logging(
     root.setLevel(level)
     # discord.py's gateway chatter is useful only when debugging it.
     logging.getLogger("discord").setLevel(max(level, logging.INFO))
+    # APScheduler logs every job it adds or runs: thousands of lines a day for many groups.
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
     # Keep Going has no voice features: discord.py's notes about voice libraries are noise.
     logging.getLogger("discord.client").addFilter(
         lambda record: "voice will NOT be supported" not in record.getMessage()
