@@ -46,7 +46,9 @@ class DirectMessenger:
         # One DM at a time, evenly spread: a bucket of one that drains rate/period per second
         # never lets more than ``rate`` through in any ``period``-long window (a bucket of
         # ``rate`` would allow a burst of ``rate`` on top of the steady flow).
-        self.limiter = AsyncLimiter(1, period / rate)
+        # Spaced a hair over period/rate apart, so even a closed window of ``period`` seconds
+        # (both ends included) holds at most ``rate`` sends.
+        self.limiter = AsyncLimiter(1, period / rate * 1.01)
         # When recent DMs went out (event-loop time): the pacing, observable.
         self.sent_times: deque[float] = deque(maxlen=1000)
 
