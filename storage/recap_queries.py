@@ -1,13 +1,15 @@
 """The weekly recap's queries: group-level totals, and the histories of members who opted in.
 
 Every total is aggregated inside SQLite through the indexes on ``checkins``
-(``UNIQUE (guild_id, user_id, local_date)`` and ``checkins_by_group_day``): a recap reads the
-two weeks it shows plus a few index probes per member who showed up, never the group's whole
-history. Nothing here counts or orders anything per member for publication.
+(``UNIQUE (guild_id, user_id, local_date)``, ``checkins_member_days`` and
+``checkins_by_group_day``, which covers ``kind`` and ``user_id``): a recap reads the two weeks
+it shows from the index alone, plus a few index probes per member who showed up, never the
+group's whole history. Nothing here counts or orders anything per member for publication.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,7 +17,13 @@ from bot.journey import PausePeriod
 from storage.db import Database
 from storage.queries import utc_text
 
-__all__ = ["MemberHistory", "RecapCounts", "celebrated_members", "recap_counts"]
+__all__ = [
+    "MemberHistory",
+    "RecapCounts",
+    "celebrated_members",
+    "milestone_candidates",
+    "recap_counts",
+]
 
 _DAYS_PER_WEEK = 7
 
@@ -46,17 +54,17 @@ class MemberHistory:
     weekly_target: int
 
 
-# Check-ins per local date over the two weeks the chart shows (last week, then this week).
-# Range on checkins_by_group_day (guild_id, local_date); at most 14 groups.
+# Check-ins per local date and kind over the two weeks the chart shows (last week, then this
+# week). A range on checkins_by_group_day (guild_id, local_date, kind, …) read in index order:
+# no table rows, no sorting; at most 14 × 3 groups.
 _PER_DAY = """
-SELECT local_date,
-       count(*) AS checkins,
-       sum(kind = 'rest') AS rest_days,
-       sum(kind = 'setback') AS setbacks
+SELECT local_date, kind, count(*) AS checkins
 FROM checkins
 WHERE guild_id = ? AND local_date >= ? AND local_date < ?
-GROUP BY local_date
+GROUP BY local_date, kind
 """
+
+_KIND_COLUMN = {"practice": None, "rest": 1, "setback": 2}
 
 # Who showed up this week, who was new and who came back, in one statement.
 # firsts:   each member's first check-in date of the week, from the week's rows only
@@ -116,19 +124,19 @@ async def recap_counts(
     last_monday = week_start - timedelta(days=_DAYS_PER_WEEK)
     next_monday = week_start + timedelta(days=_DAYS_PER_WEEK)
 
-    per_day: dict[str, tuple[int, int, int]] = {}
+    per_day: dict[str, list[int]] = {}
     for row in await db.fetchall(
         _PER_DAY, (guild_id, last_monday.isoformat(), next_monday.isoformat())
     ):
-        per_day[row["local_date"]] = (
-            int(row["checkins"]),
-            int(row["rest_days"]),
-            int(row["setbacks"]),
-        )
+        totals = per_day.setdefault(row["local_date"], [0, 0, 0])  # check-ins, rest, setbacks
+        totals[0] += int(row["checkins"])
+        column = _KIND_COLUMN.get(row["kind"])
+        if column is not None:
+            totals[column] += int(row["checkins"])
 
     def week(monday: date) -> list[tuple[int, int, int]]:
-        days = (monday + timedelta(days=i) for i in range(_DAYS_PER_WEEK))
-        return [per_day.get(day.isoformat(), (0, 0, 0)) for day in days]
+        days = (per_day.get((monday + timedelta(days=i)).isoformat()) for i in range(7))
+        return [(d[0], d[1], d[2]) if d else (0, 0, 0) for d in days]
 
     this_week = week(week_start)
     last_week = week(last_monday)
@@ -192,6 +200,44 @@ ORDER BY m.user_id, p.start_date, p.id
 """
 
 
+class _Dates(dict[str, date]):
+    """ISO date text to ``date``, each distinct text parsed once (a recap reads a few thousand
+    members' histories: hundreds of thousands of dates, but only a few hundred distinct)."""
+
+    def __missing__(self, text: str) -> date:
+        parsed = self[text] = date.fromisoformat(text)
+        return parsed
+
+
+_Params = tuple[object, ...] | dict[str, object]
+
+
+async def _histories(
+    db: Database, members_sql: str, pauses_sql: str, params: _Params
+) -> list[MemberHistory]:
+    """Members (``members_sql``: user_id, weekly_target, days as text) and their pauses
+    (``pauses_sql`` with the same parameters, plus ``:ids`` when named: the members' ids)."""
+    chosen = await db.fetchall(members_sql, params)
+    if not chosen:
+        return []
+    if isinstance(params, dict):
+        params = {**params, "ids": json.dumps([row["user_id"] for row in chosen])}
+    dates = _Dates()
+    pauses: dict[int, list[PausePeriod]] = {}
+    for row in await db.fetchall(pauses_sql, params):
+        end = dates[row["end_date"]] if row["end_date"] else None
+        pauses.setdefault(row["user_id"], []).append(PausePeriod(dates[row["start_date"]], end))
+    return [
+        MemberHistory(
+            user_id=row["user_id"],
+            days=frozenset(map(dates.__getitem__, row["days"].split(","))),
+            pauses=tuple(pauses.get(row["user_id"], ())),
+            weekly_target=int(row["weekly_target"]),
+        )
+        for row in chosen
+    ]
+
+
 async def celebrated_members(db: Database, guild_id: int, week_start: date) -> list[MemberHistory]:
     """Histories of the members with ``celebrate_me`` on who checked in during the week.
 
@@ -200,21 +246,86 @@ async def celebrated_members(db: Database, guild_id: int, week_start: date) -> l
     """
     sunday = week_start + timedelta(days=_DAYS_PER_WEEK - 1)
     params = (guild_id, week_start.isoformat(), sunday.isoformat())
-    chosen = await db.fetchall(_CELEBRATED, params)
-    if not chosen:
-        return []
-    pauses: dict[int, list[PausePeriod]] = {}
-    for row in await db.fetchall(_CELEBRATED_PAUSES, params):
-        end = date.fromisoformat(row["end_date"]) if row["end_date"] else None
-        pauses.setdefault(row["user_id"], []).append(
-            PausePeriod(date.fromisoformat(row["start_date"]), end)
-        )
-    return [
-        MemberHistory(
-            user_id=row["user_id"],
-            days=frozenset(map(date.fromisoformat, row["days"].split(","))),
-            pauses=tuple(pauses.get(row["user_id"], ())),
-            weekly_target=int(row["weekly_target"]),
-        )
-        for row in chosen
-    ]
+    return await _histories(db, _CELEBRATED, _CELEBRATED_PAUSES, params)
+
+
+# --------------------------------------------------------------------------- candidates
+
+# The members among those above who can reach a milestone this week (bot/recap.milestones):
+#   100 days: their 100th check-in day falls within the week (an index walk of 100 entries);
+#   a year of weekly rhythm: a pause in the last 53 weeks changes which weeks count, so such
+#   members are always kept; without one, the rhythm turns 52 this week only if this week and
+#   the 51 before it each reach the member's target and the week before those does not: a few
+#   of those weeks are probed (seven index entries each), which keeps every member who can
+#   get there and drops nearly everyone who cannot.
+# Each probe is a necessary condition, so the milestones computed from the candidates are
+# exactly those computed from every opted-in member. Named parameters: :g guild, :mon and :sun
+# the week, :mon52 the Monday 52 weeks before, and :wN_start / :wN_end for the probed weeks.
+_PROBED_WEEKS = (0, 52, 51, 39, 26, 13)
+
+
+def _week_count(weeks_back: int) -> str:
+    return (
+        "(SELECT count(*) FROM checkins AS k WHERE k.guild_id = :g AND k.user_id = m.user_id "
+        f"AND k.local_date >= :w{weeks_back}_start AND k.local_date <= :w{weeks_back}_end)"
+    )
+
+
+_CANDIDATE = f"""
+m.guild_id = :g AND m.celebrate_me = 1
+AND EXISTS (
+    SELECT 1 FROM checkins AS w
+    WHERE w.guild_id = :g AND w.user_id = m.user_id AND w.local_date >= :mon
+      AND w.local_date <= :sun
+)
+AND (
+    (SELECT h.local_date FROM checkins AS h WHERE h.guild_id = :g AND h.user_id = m.user_id
+     ORDER BY h.local_date LIMIT 1 OFFSET 99) BETWEEN :mon AND :sun
+    OR EXISTS (
+        SELECT 1 FROM pauses AS p
+        WHERE p.guild_id = :g AND p.user_id = m.user_id AND p.start_date <= :sun
+          AND (p.end_date IS NULL OR p.end_date > :mon52)
+    )
+    OR ({_week_count(52)} < m.weekly_target
+        AND {" AND ".join(f"{_week_count(n)} >= m.weekly_target" for n in (0, 51, 39, 26, 13))})
+)
+"""
+
+_CANDIDATES = f"""
+SELECT m.user_id, m.weekly_target, (
+    SELECT group_concat(c.local_date, ',') FROM checkins AS c
+    WHERE c.guild_id = :g AND c.user_id = m.user_id AND c.local_date <= :sun
+) AS days
+FROM members AS m
+WHERE {_CANDIDATE}
+ORDER BY m.user_id
+"""
+
+# The candidates' pauses: a seek on pauses_member per candidate (:ids, a JSON array).
+_CANDIDATE_PAUSES = """
+SELECT p.user_id, p.start_date, p.end_date
+FROM pauses AS p
+WHERE p.guild_id = :g AND p.user_id IN (SELECT value FROM json_each(:ids))
+  AND p.start_date <= :sun
+ORDER BY p.user_id, p.start_date, p.id
+"""
+
+
+async def milestone_candidates(
+    db: Database, guild_id: int, week_start: date
+) -> list[MemberHistory]:
+    """Like :func:`celebrated_members`, but only the members who may reach a milestone this
+    week: ``milestones()`` over these gives exactly what it gives over all of them, while a
+    recap in a group of tens of thousands reads hundreds of histories instead of thousands."""
+    sunday = week_start + timedelta(days=_DAYS_PER_WEEK - 1)
+    params: dict[str, object] = {
+        "g": guild_id,
+        "mon": week_start.isoformat(),
+        "sun": sunday.isoformat(),
+        "mon52": (week_start - timedelta(weeks=52)).isoformat(),
+    }
+    for weeks_back in _PROBED_WEEKS:
+        monday = week_start - timedelta(weeks=weeks_back)
+        params[f"w{weeks_back}_start"] = monday.isoformat()
+        params[f"w{weeks_back}_end"] = (monday + timedelta(days=6)).isoformat()
+    return await _histories(db, _CANDIDATES, _CANDIDATE_PAUSES, params)
