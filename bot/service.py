@@ -14,7 +14,19 @@ from bot import inputs
 from bot import personal as personal_rules
 from bot.days import checkin_date, local_date, parse_hhmm, parse_resume_date, parse_timezone
 from bot.errors import UserFacingError
-from bot.journey import JourneyStats, PausePeriod, journey_stats, paused_days, streak_ended
+from bot.journey import (
+    Carry,
+    JourneyStats,
+    PausePeriod,
+    advance_carry,
+    carry_from_history,
+    carry_is_current,
+    checkpoint_for,
+    journey_stats,
+    journey_stats_with,
+    paused_days,
+    streak_ended_with,
+)
 from bot.schedule import local_instant
 from storage import personal, queries
 from storage.db import Database
@@ -82,15 +94,97 @@ def stats_from_history(history: History, ctx: MemberContext) -> JourneyStats:
     )
 
 
+@dataclass(frozen=True)
+class Recent:
+    """What the numbers need besides the carry: the check-ins since its checkpoint, the
+    member's pauses and reflections, and a carry to store when it had to be made or moved."""
+
+    carry: Carry
+    days: dict[date, str]  # local date -> kind, on or after carry.checkpoint
+    pauses: list[Pause]
+    reflections: int
+    store: bool  # the carry is new: save it
+
+
+async def member_now(db: Database, who: Who) -> tuple[MemberContext, queries.MemberState]:
+    """The member's context and stored state, in one read (the group is created the first
+    time it is seen)."""
+    state = await queries.member_state(db, who.guild_id, who.user_id)
+    group = state.group or await queries.ensure_group(
+        db, who.guild_id, who.default_timezone, who.now
+    )
+    member = state.member
+    timezone = ZoneInfo(member.timezone if member and member.timezone else group.timezone)
+    return MemberContext(group, member, timezone, local_date(who.now, timezone)), state
+
+
+async def recent(db: Database, who: Who, ctx: MemberContext, state: queries.MemberState) -> Recent:
+    """The member's carry and the check-ins since its checkpoint: a few weeks of rows. The
+    carry is made from the whole history once per member (or after their weekly target
+    changed), and moved on every few weeks from the rows already read."""
+    carry, target = state.carry, ctx.weekly_target
+    if carry_is_current(carry, ctx.today, target):
+        assert carry is not None
+        return Recent(carry, dict(state.days), state.pauses, state.reflections, store=False)
+    periods = pause_periods(state.pauses)
+    if carry is not None and carry.rhythm_target == target:
+        rows = dict(state.days)  # every day since the old checkpoint
+        rest = {d for d, k in rows.items() if k == "rest"}
+        paused = paused_days(periods, ctx.today)
+        fresh = advance_carry(
+            carry, set(rows), rest, paused, checkpoint_for(ctx.today), target, ctx.today
+        )
+    else:
+        rows = (
+            dict(state.days)
+            if carry is None
+            else dict(await queries.member_days(db, who.guild_id, who.user_id))
+        )
+        rest = {d for d, k in rows.items() if k == "rest"}
+        fresh = carry_from_history(set(rows), rest, periods, ctx.today, target)
+    window = {d: k for d, k in rows.items() if d >= fresh.checkpoint}
+    return Recent(fresh, window, state.pauses, state.reflections, store=True)
+
+
+def stats_from_recent(state: Recent, ctx: MemberContext) -> JourneyStats:
+    days = set(state.days)
+    first = state.carry.first_day or min(days, default=ctx.first_day)
+    return journey_stats_with(
+        state.carry,
+        days=days,
+        rest_days=sum(1 for kind in state.days.values() if kind == "rest"),
+        reflections=state.reflections,
+        pauses=pause_periods(state.pauses),
+        today=ctx.today,
+        weekly_target=ctx.weekly_target,
+        start=min(ctx.first_day, first),
+    )
+
+
 async def check_in(
     db: Database, who: Who, *, kind: str, note: str | None, day: str
 ) -> CheckinOutcome:
-    """Validate, find the member's local day, upsert one row per day, and compute their
-    numbers from what was committed."""
+    """Validate, find the member's local day, and in one transaction upsert one row per day,
+    keep their stored numbers and plan the quiet-week DM; the reply's numbers come from the
+    carry and the few weeks since it, with this check-in."""
     kind = inputs.checkin_kind(kind)
     note = inputs.clean_text(note, what="note", limit=inputs.NOTE_LIMIT)
-    ctx = await member_context(db, who)
+    ctx, stored = await member_now(db, who)
     target_day = checkin_date(day, who.now, ctx.timezone)
+    state = await recent(db, who, ctx, stored)
+    paused = paused_days(pause_periods(state.pauses), ctx.today)
+    before = set(state.days) - {target_day}
+    # Coming back after a broken streak: judged on the days before this new one.
+    came_back = (
+        day == "today"
+        and target_day not in state.days
+        and streak_ended_with(before, ctx.today, paused, state.carry)
+    )
+    quiet = None
+    if ctx.member is None or ctx.member.patience_dm:
+        at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+        last = max(max(state.days, default=target_day), target_day)
+        quiet = (f"after:{last.isoformat()}", personal_rules.quiet_due(last, ctx.timezone, at))
     write = await queries.record_checkin(
         db,
         guild_id=who.guild_id,
@@ -100,24 +194,17 @@ async def check_in(
         note=note,
         first_day=ctx.first_day,
         now=who.now,
+        carry=state.carry if state.store else None,
+        quiet=quiet,
+        member_exists=ctx.member is not None,
     )
-    after = await queries.member_history(db, who.guild_id, who.user_id)
-    paused = paused_days(pause_periods(after.pauses), ctx.today)
-    # Coming back after a broken streak: judged on the days before this new one.
-    came_back = (
-        day == "today"
-        and write.created
-        and streak_ended(after.days - {target_day}, ctx.today, paused)
-    )
-    if ctx.member is None or ctx.member.patience_dm:
-        at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
-        await _plan_quiet(db, who, max(after.days), ctx.timezone, at)
+    state.days[target_day] = write.checkin.kind
     if kind == "setback":
         await plan_follow_up(db, who, "setback")
     return CheckinOutcome(
         checkin=write.checkin,
         created=write.created,
-        stats=stats_from_history(after, ctx),
+        stats=stats_from_recent(state, ctx),
         came_back=came_back,
     )
 
@@ -129,11 +216,21 @@ class JourneyView:
     timezone: str
 
 
+def active_pause(pauses: list[Pause], today: date) -> Pause | None:
+    """The pause covering ``today`` (as ``queries.active_pause`` finds it)."""
+    covering = [
+        p for p in pauses if p.start_date <= today and (p.end_date is None or p.end_date > today)
+    ]
+    return max(covering, key=lambda p: p.start_date, default=None)
+
+
 async def journey(db: Database, who: Who) -> JourneyView:
-    ctx = await member_context(db, who)
-    history = await queries.member_history(db, who.guild_id, who.user_id)
-    active = await queries.active_pause(db, who.guild_id, who.user_id, ctx.today)
-    return JourneyView(stats_from_history(history, ctx), active, ctx.timezone.key)
+    ctx, stored = await member_now(db, who)
+    state = await recent(db, who, ctx, stored)
+    if state.store and ctx.member is not None:
+        await queries.store_carry(db, who.guild_id, who.user_id, state.carry)
+    active = active_pause(state.pauses, ctx.today)
+    return JourneyView(stats_from_recent(state, ctx), active, ctx.timezone.key)
 
 
 # --------------------------------------------------------------------------- /why

@@ -141,7 +141,9 @@ class ScheduledPosts(commands.Cog):
         counts = await recap_queries.recap_counts(
             self.bot.db, plan.guild_id, week_start, utc_start, utc_end
         )
-        celebrated = await recap_queries.celebrated_members(self.bot.db, plan.guild_id, week_start)
+        celebrated = await recap_queries.milestone_candidates(
+            self.bot.db, plan.guild_id, week_start
+        )
         reached = milestones(celebrated, week_start)
         names = await self.display_names(
             plan.guild_id, {*reached.hundred_days, *reached.year_of_rhythm}

@@ -6,12 +6,12 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -46,6 +46,20 @@ def load_migrations() -> list[Migration]:
     return found
 
 
+T = TypeVar("T")
+
+
+def _in_transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
 def _bind(params: Iterable[Any] | Mapping[str, Any]) -> Any:
     """Named parameters stay a mapping; positional ones become a tuple."""
     return params if isinstance(params, Mapping) else tuple(params)
@@ -77,17 +91,26 @@ class Database:
                     await self.conn.execute("ROLLBACK")
                 raise
 
+    async def run_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work(conn)`` inside ``BEGIN IMMEDIATE`` … ``COMMIT``, run as one job on the
+        connection's own thread: a multi-statement write costs one trip to that thread
+        instead of one per statement. ``work`` runs synchronously there and must only use
+        ``conn``; any exception rolls everything back."""
+        async with self._write_lock:
+            return await self.conn._execute(_in_transaction, self.conn._conn, work)
+
     async def fetchone(
         self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
     ) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, _bind(params)) as cursor:
-            return await cursor.fetchone()
+        """The first row (for statements that return at most one: a key, LIMIT 1, an
+        aggregate). One trip to the connection's thread, where a cursor takes three."""
+        rows = await self.conn.execute_fetchall(sql, _bind(params))
+        return next(iter(rows), None)
 
     async def fetchall(
         self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
     ) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, _bind(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.conn.execute_fetchall(sql, _bind(params)))
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")

@@ -16,6 +16,7 @@ EXPORT_VERSION = 1
 # the whole schema: a new table must be added here (and to delete_member) on purpose.
 MEMBER_TABLES: dict[str, str] = {
     "members": "guild_id = :g AND user_id = :u",
+    "member_stats": "guild_id = :g AND user_id = :u",
     "checkins": "guild_id = :g AND user_id = :u",
     "shared_checkins": "checkin_id IN "
     "(SELECT id FROM checkins WHERE guild_id = :g AND user_id = :u)",
@@ -154,6 +155,7 @@ async def delete_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
         "pauses",
         "reasons",
         "checkins",
+        "member_stats",
         "members",
     )
     async with db.transaction() as conn:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.journey import Carry
 from storage.db import Database
 from storage.models import (
     Checkin,
@@ -173,31 +177,196 @@ async def record_checkin(
     note: str | None,
     first_day: date,
     now: datetime,
+    carry: Carry | None = None,
+    quiet: tuple[str, datetime] | None = None,
+    member_exists: bool = False,
 ) -> CheckinWrite:
     """Insert the day's check-in or update it: one row per member per local day.
 
-    Without a new note, a same-day update keeps the note already written.
+    Without a new note, a same-day update keeps the note already written. In the same
+    transaction: store ``carry`` (the member's numbers before its checkpoint) when given, and
+    plan the gentle DM after a quiet week when ``quiet`` (its period and instant) is given.
     """
     stamp = utc_text(now)
-    async with db.transaction() as conn:
-        await insert_member(conn, guild_id, user_id, first_day, now)
-        async with conn.execute(
-            "SELECT 1 FROM checkins WHERE guild_id = ? AND user_id = ? AND local_date = ?",
-            (guild_id, user_id, local_date.isoformat()),
-        ) as cursor:
-            existed = await cursor.fetchone() is not None
-        async with conn.execute(
+    day = local_date.isoformat()
+
+    def write(conn: sqlite3.Connection) -> tuple[Any, bool]:
+        if not member_exists:
+            conn.execute(
+                "INSERT OR IGNORE INTO members (guild_id, user_id, first_day, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (guild_id, user_id, first_day.isoformat(), stamp),
+            )
+        row = conn.execute(
             "INSERT INTO checkins (guild_id, user_id, local_date, kind, note, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET "
-            "kind = excluded.kind, note = COALESCE(excluded.note, checkins.note), "
-            "updated_at = excluded.updated_at "
-            "RETURNING *",
-            (guild_id, user_id, local_date.isoformat(), kind, note, stamp, stamp),
-        ) as cursor:
-            row = await cursor.fetchone()
+            "ON CONFLICT (guild_id, user_id, local_date) DO NOTHING RETURNING *",
+            (guild_id, user_id, day, kind, note, stamp, stamp),
+        ).fetchone()
+        created = row is not None
+        if row is None:
+            row = conn.execute(
+                "UPDATE checkins SET kind = ?, note = COALESCE(?, note), updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND local_date = ? RETURNING *",
+                (kind, note, stamp, guild_id, user_id, day),
+            ).fetchone()
+        if carry is not None:
+            conn.execute(_SAVE_CARRY, _carry_params(guild_id, user_id, carry))
+        if quiet is not None:
+            # The member's one pending quiet-week DM moves to the new date (one statement in
+            # the usual case); the first one is inserted.
+            period, due = quiet
+            moved = conn.execute(
+                "UPDATE OR IGNORE personal_dms SET period = ?, due_at = ?, updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND kind = 'quiet' AND status = 'pending' "
+                "RETURNING id",
+                (period, utc_text(due), stamp, guild_id, user_id),
+            ).fetchall()
+            if not moved:
+                conn.execute(
+                    "INSERT OR IGNORE INTO personal_dms (guild_id, user_id, kind, period, "
+                    "due_at, updated_at) VALUES (?, ?, 'quiet', ?, ?, ?)",
+                    (guild_id, user_id, period, utc_text(due), stamp),
+                )
+        return row, created
+
+    row, created = await db.run_transaction(write)
     assert row is not None
-    return CheckinWrite(checkin=_checkin(row), created=not existed)
+    return CheckinWrite(checkin=_checkin(row), created=created)
+
+
+# --------------------------------------------------------------------------- stored carry
+
+
+def _carry(row: Any) -> Carry:
+    return Carry(
+        checkpoint=date.fromisoformat(row["checkpoint"]),
+        days=row["days"],
+        rest_days=row["rest_days"],
+        first_day=date.fromisoformat(row["first_day"]) if row["first_day"] else None,
+        longest=row["longest"],
+        run_in=row["run_in"],
+        rhythm_in=row["rhythm_in"],
+        rhythm_target=row["rhythm_target"],
+    )
+
+
+async def member_carry(db: Database, guild_id: int, user_id: int) -> tuple[Carry | None, int]:
+    """The member's stored carry (None before their first) and how many reflections they
+    wrote, in one read."""
+    row = await db.fetchone(
+        "SELECT s.*, (SELECT count(*) FROM reflections AS r "
+        "WHERE r.guild_id = ?1 AND r.user_id = ?2) AS reflections "
+        "FROM (SELECT 1) LEFT JOIN member_stats AS s ON s.guild_id = ?1 AND s.user_id = ?2",
+        (guild_id, user_id),
+    )
+    assert row is not None
+    carry = _carry(row) if row["checkpoint"] is not None else None
+    return carry, int(row["reflections"])
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """Everything /checkin and /journey read about a member, in one statement."""
+
+    group: Group | None
+    member: Member | None
+    carry: Carry | None
+    reflections: int
+    pauses: list[Pause]
+    days: dict[date, str]  # local date -> kind, on or after carry.checkpoint (all without)
+
+
+_MEMBER_STATE = """
+SELECT g.guild_id AS g_guild_id, g.timezone AS g_timezone, m.*,
+       s.checkpoint, s.days AS s_days, s.rest_days AS s_rest_days, s.first_day AS s_first_day,
+       s.longest, s.run_in, s.rhythm_in, s.rhythm_target,
+       (SELECT count(*) FROM reflections AS r WHERE r.guild_id = ?1 AND r.user_id = ?2)
+           AS reflections,
+       (SELECT json_group_array(json_array(p.id, p.start_date, p.end_date, p.reason))
+        FROM pauses AS p WHERE p.guild_id = ?1 AND p.user_id = ?2) AS pauses_json,
+       (SELECT json_group_array(json_array(c.local_date, c.kind)) FROM checkins AS c
+        WHERE c.guild_id = ?1 AND c.user_id = ?2
+          AND c.local_date >= coalesce(s.checkpoint, '')) AS days_json
+FROM (SELECT 1)
+LEFT JOIN groups AS g ON g.guild_id = ?1
+LEFT JOIN members AS m ON m.guild_id = ?1 AND m.user_id = ?2
+LEFT JOIN member_stats AS s ON s.guild_id = ?1 AND s.user_id = ?2
+"""
+
+
+async def member_state(db: Database, guild_id: int, user_id: int) -> MemberState:
+    row = await db.fetchone(_MEMBER_STATE, (guild_id, user_id))
+    assert row is not None
+    group = Group(row["g_guild_id"], row["g_timezone"]) if row["g_guild_id"] else None
+    member = _member(row) if row["user_id"] is not None else None
+    carry = None
+    if row["checkpoint"] is not None:
+        carry = Carry(
+            checkpoint=date.fromisoformat(row["checkpoint"]),
+            days=row["s_days"],
+            rest_days=row["s_rest_days"],
+            first_day=date.fromisoformat(row["s_first_day"]) if row["s_first_day"] else None,
+            longest=row["longest"],
+            run_in=row["run_in"],
+            rhythm_in=row["rhythm_in"],
+            rhythm_target=row["rhythm_target"],
+        )
+    pauses = sorted(
+        (
+            Pause(pid, date.fromisoformat(start), date.fromisoformat(end) if end else None, why)
+            for pid, start, end, why in json.loads(row["pauses_json"])
+        ),
+        key=lambda p: (p.start_date, p.id),
+    )
+    days = {date.fromisoformat(d): kind for d, kind in json.loads(row["days_json"])}
+    return MemberState(group, member, carry, int(row["reflections"]), pauses, days)
+
+
+async def member_days(
+    db: Database, guild_id: int, user_id: int, since: date | None = None
+) -> list[tuple[date, str]]:
+    """The member's check-in days and kinds, all of them or from ``since`` on."""
+    rows = await db.fetchall(
+        "SELECT local_date, kind FROM checkins WHERE guild_id = ? AND user_id = ? "
+        "AND local_date >= ?",
+        (guild_id, user_id, since.isoformat() if since else ""),
+    )
+    return [(date.fromisoformat(r["local_date"]), r["kind"]) for r in rows]
+
+
+_SAVE_CARRY = (
+    "INSERT INTO member_stats (guild_id, user_id, checkpoint, days, rest_days, first_day, "
+    "longest, run_in, rhythm_in, rhythm_target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (guild_id, user_id) DO UPDATE SET checkpoint = excluded.checkpoint, "
+    "days = excluded.days, rest_days = excluded.rest_days, first_day = excluded.first_day, "
+    "longest = excluded.longest, run_in = excluded.run_in, "
+    "rhythm_in = excluded.rhythm_in, rhythm_target = excluded.rhythm_target"
+)
+
+
+def _carry_params(guild_id: int, user_id: int, carry: Carry) -> tuple[object, ...]:
+    return (
+        guild_id,
+        user_id,
+        carry.checkpoint.isoformat(),
+        carry.days,
+        carry.rest_days,
+        carry.first_day.isoformat() if carry.first_day else None,
+        carry.longest,
+        carry.run_in,
+        carry.rhythm_in,
+        carry.rhythm_target,
+    )
+
+
+async def save_carry(conn: Any, guild_id: int, user_id: int, carry: Carry) -> None:
+    await conn.execute(_SAVE_CARRY, _carry_params(guild_id, user_id, carry))
+
+
+async def store_carry(db: Database, guild_id: int, user_id: int, carry: Carry) -> None:
+    async with db.transaction() as conn:
+        await save_carry(conn, guild_id, user_id, carry)
 
 
 async def get_checkin(db: Database, checkin_id: int) -> Checkin | None:
