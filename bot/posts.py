@@ -14,7 +14,7 @@ from bot.logs import ids
 from bot.schedule import PostSchedule, due_now, latest_occurrence, period_of, post_nonce
 from storage import posts as store
 from storage.db import Database
-from storage.models import GroupConfig, GroupText, PostConfig
+from storage.models import GroupText, PostConfig
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,3 @@ async def mark_failed(db: Database, plan: PostPlan, detail: str, now: datetime) 
         detail,
         **ids(plan.guild_id),
     )
-
-
-def active_kinds(config: GroupConfig) -> list[str]:
-    return [kind for kind in ("morning", "patience", "recap") if config.post(kind).enabled]

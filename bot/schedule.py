@@ -122,7 +122,3 @@ def due_now(
     if now - occurrence <= GRACE[schedule.kind]:
         return Due("post", occurrence, period)
     return Due("skip", occurrence, period)
-
-
-def parse_weekday(name: str) -> int:
-    return WEEKDAYS.index(name)

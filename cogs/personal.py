@@ -8,7 +8,7 @@ weekly recap. Nothing goes to a paused member, or to one whose DMs are closed.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -207,10 +207,6 @@ class PersonalDMs(commands.Cog):
                 "then use `/settings` and I'll try once more.",
                 ephemeral=True,
             )
-
-
-def when_text(instant: datetime) -> str:
-    return f"{instant:%a %d %b} at {instant:%H:%M}"
 
 
 async def setup(bot: KeepGoingBot) -> None:
