@@ -443,11 +443,11 @@ async def burst(ctx: Context) -> Section:
             burst_started = clock.anchor
             for job in jobs:
                 # Each job fires when its own trigger says, counted from the morning minute
-                # (a trigger that spreads groups over the minute keeps its spread).
+                # (the spread over the minute kept, squeezed by burst_spread in small runs).
                 offset = timedelta(0)
                 if job.id != TICK_JOB:
                     due = job.trigger.get_next_fire_time(None, c.BURST_AT - timedelta(seconds=1))
-                    offset = due - c.BURST_AT
+                    offset = (due - c.BURST_AT) * ctx.scale.burst_spread
                 job.modify(next_run_time=fire_at + offset)
             probe.start()
             await asyncio.sleep(LEAD + ctx.scale.burst_window)
@@ -495,7 +495,8 @@ async def burst(ctx: Context) -> Section:
     lags = sorted(probe.lags)
     section.details.append(
         f"burst: {len(jobs) - 1:,} morning jobs (each at its trigger's time in that minute) and "
-        f"the per-minute DM job armed to fire at the morning minute; window "
+        f"the per-minute DM job armed to fire at the morning minute (the groups' spread over "
+        f"the minute × {ctx.scale.burst_spread:g}); window "
         f"{ctx.scale.burst_window:.0f} s at the production DM rate "
         f"({DM_RATE} per {DM_PERIOD:.0f} s, limiter unscaled): {len(dms_in_window)} DMs sent "
         "(counted when each request reached the fake REST API); "

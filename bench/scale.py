@@ -23,6 +23,9 @@ class Scale:
     recap_runs: int
     due_runs: int
     burst_window: float  # seconds of sending measured after the burst starts
+    # Groups sharing a minute fire at their own second of it (bot/scheduler.trigger_for);
+    # smaller runs squeeze that spread by this factor so that it fits their window.
+    burst_spread: float
     interactions: int  # rounds of (do-nothing, /checkin) through simcord
     startup_rounds: int  # rounds of (empty, big) start-ups
     seed: int = 20261126
@@ -47,7 +50,8 @@ FULL = Scale(
     journey_calls=2_000,
     recap_runs=9,
     due_runs=60,
-    burst_window=60.0,
+    burst_window=62.0,
+    burst_spread=1.0,
     interactions=200,
     startup_rounds=5,
 )
@@ -64,6 +68,7 @@ QUICK = Scale(
     recap_runs=3,
     due_runs=10,
     burst_window=4.0,
+    burst_spread=0.05,
     interactions=15,
     startup_rounds=2,
 )
@@ -81,6 +86,7 @@ TINY = Scale(
     recap_runs=1,
     due_runs=2,
     burst_window=1.0,
+    burst_spread=0.01,
     interactions=2,
     startup_rounds=1,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -81,6 +82,11 @@ class KeepGoingBot(commands.Bot):
         self.catch_up_task = asyncio.create_task(
             self.scheduler.catch_up(), name="keepgoing-catch-up"
         )
+        # Everything alive now (modules, cogs, commands, jobs) lives as long as the process:
+        # keep it out of the collector's full passes, which otherwise stop the loop for tens
+        # to hundreds of milliseconds under load.
+        gc.collect()
+        gc.freeze()
 
     async def close(self) -> None:
         self.scheduler.shutdown()

@@ -66,21 +66,24 @@ class DirectMessenger:
         if await personal.dms_closed(self.bot.db, user_id):
             return None
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
-        async with self.limiter:
+        try:
+            # The channel first (a database read; a REST call the first time), the limiter
+            # right before each send: a slow read can't bunch the sends up behind it.
+            channel = await self._channel(user_id)
             try:
+                async with self.limiter:
+                    message = await channel.send(content, **kwargs)
+            except discord.NotFound:
+                # The stored DM channel is gone: open a new one, once.
+                await personal.forget_dm_channel(self.bot.db, user_id)
                 channel = await self._channel(user_id)
-                try:
+                async with self.limiter:
                     message = await channel.send(content, **kwargs)
-                except discord.NotFound:
-                    # The stored DM channel is gone: open a new one, once.
-                    await personal.forget_dm_channel(self.bot.db, user_id)
-                    channel = await self._channel(user_id)
-                    message = await channel.send(content, **kwargs)
-                self.sent_times.append(asyncio.get_running_loop().time())
-            except discord.Forbidden as error:
-                if error.code != CANNOT_DM:
-                    raise
-                await personal.set_dm_state(self.bot.db, user_id, "closed")
-                log.info("user %s does not accept DMs; not trying again by myself", user_id)
-                return None
+            self.sent_times.append(asyncio.get_running_loop().time())
+        except discord.Forbidden as error:
+            if error.code != CANNOT_DM:
+                raise
+            await personal.set_dm_state(self.bot.db, user_id, "closed")
+            log.info("user %s does not accept DMs; not trying again by myself", user_id)
+            return None
         return message

@@ -34,13 +34,24 @@ def job_id(kind: str, guild_id: int) -> str:
     return f"{kind}:{guild_id}"
 
 
+def fire_second(guild_id: int) -> int:
+    """The second of the scheduled minute at which a group's posts fire."""
+    return guild_id % 60
+
+
 def trigger_for(config: GroupConfig, kind: str) -> CronTrigger:
-    """A cron trigger in the group's own timezone (never the host's)."""
+    """A cron trigger in the group's own timezone (never the host's).
+
+    Groups that share a minute fire at their own second within it (from the guild id): a
+    thousand jobs due at the same instant would make APScheduler work through all of them in
+    one go on the event loop, and Discord's global limit (50 requests a second) would queue
+    the posts anyway. The post still belongs to the HH:MM occurrence (``bot/posts``)."""
     schedule = schedule_of(config.post(kind))
     return CronTrigger(
         day_of_week=_CRON_DAYS[schedule.weekday] if schedule.weekday is not None else "*",
         hour=schedule.at.hour,
         minute=schedule.at.minute,
+        second=fire_second(config.guild_id),
         timezone=config.timezone,
     )
 

@@ -43,6 +43,7 @@ import simcord
 from bot import service
 from bot.bot import KeepGoingBot
 from bot.schedule import GRACE, post_nonce
+from bot.scheduler import fire_second
 from storage import open_database
 from storage import posts as post_store
 from tests.conftest import FakeClock
@@ -480,7 +481,9 @@ def had_its_chance(run: Run, kind: str, occurrence: datetime) -> bool:
     start = datetime.fromisoformat(run.args[run.args.index("--now") + 1])
     clock_lines = run.tagged("NOW")
     reached = datetime.fromisoformat(clock_lines[-1][0]) if clock_lines else start
-    if start <= occurrence < reached:
+    # The job fires at the group's own second of the scheduled minute.
+    fires = occurrence + timedelta(seconds=fire_second(GUILD_ID))
+    if start <= fires < reached:
         return True
     return occurrence < start <= occurrence + GRACE[kind] and "READY" in run.lines
 

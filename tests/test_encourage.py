@@ -155,12 +155,13 @@ async def test_buddies_pair_willing_members_once_a_week(
     await dave.slash(channel, "pause", until="2026-12-10")  # paused: left out
     await personal.set_dm_state(db, erin.id, "closed")  # DMs closed: left out
 
-    # Monday 30 Nov 09:00 (the group's UTC): pair, then the minute job introduces them.
+    # Monday 30 Nov 09:00 (the group's UTC; the job fires at the group's own second of that
+    # minute): pair, then the minute job introduces them.
     await run_until(
         simcord_env,
         simcord_bot,
         clock,
-        datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+        datetime(2026, 11, 30, 9, 1, tzinfo=UTC),
         kinds=("buddies",),
     )
     await tick(simcord_env, simcord_bot)

@@ -15,6 +15,7 @@ from bot import posts as post_rules
 from bot import texts
 from bot.bot import KeepGoingBot
 from bot.schedule import post_nonce
+from bot.scheduler import fire_second
 from storage import posts as store
 from storage import queries
 from tests.conftest import FakeClock
@@ -71,6 +72,12 @@ async def test_morning_prompts_go_out_at_local_time_in_two_timezones(
     # From Thu 26 Nov 08:00 UTC (09:00 Berlin, 03:00 New York) to Sat 28 Nov 08:00 UTC.
     assert berlin == ["2026-11-27 07:00", "2026-11-28 07:00"]
     assert york == ["2026-11-26 06:30", "2026-11-27 06:30"]
+    # Each group fires at its own second of the minute (groups sharing a minute spread out).
+    seconds = {f.job_id: f.at.second for f in fired}
+    assert seconds == {
+        berlin_id: fire_second(berlin_channel.guild.id),
+        york_id: fire_second(york_channel.guild.id),
+    }
     assert len(posts_in(berlin_channel)) == 2
     assert len(posts_in(york_channel)) == 2
     prompt = posts_in(berlin_channel)[0]
