@@ -43,9 +43,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.days import week_start
+from bot.journey import Carry, PausePeriod, carry_from_history
 from bot.personal import DEFAULT_DM_TIME, quiet_due
 from bot.schedule import local_instant, post_nonce
-from storage import open_database
+from storage import open_database, queries
 from storage.db import Database, load_migrations
 
 log = logging.getLogger(__name__)
@@ -657,7 +658,62 @@ async def history_db(scale, folder: Path) -> tuple[Path, float]:
     async def build(db: Database, rng: random.Random) -> None:
         await build_history(db, rng, scale.members, scale.days)
 
-    return await cached("history", scale.history_key, folder, build)
+    path, took = await cached("history", scale.history_key, folder, build)
+    db = await open_database(path)
+    try:
+        started = clock.perf_counter()
+        stored = await store_carries(db, GROUP_ID)
+        if stored:
+            log.info("stored %d members' carries in %.1f s", stored, clock.perf_counter() - started)
+    finally:
+        await db.close()
+    return path, took
+
+
+CARRY_AGE = timedelta(weeks=5)
+
+
+async def store_carries(db: Database, guild_id: int) -> int:
+    """The stored numbers (``member_stats``) every member's check-ins would have left, once
+    (a cached database made before they existed gets them here). Each carry is as old as a
+    carry gets before a check-in moves it on: made five weeks before the member's last
+    check-in, so its checkpoint lies 13 weeks before it and the recap reads the most days
+    since a checkpoint it can. Returns how many were stored (0 when they were there)."""
+    row = await db.fetchone("SELECT count(*) FROM member_stats WHERE guild_id = ?", (guild_id,))
+    if row is not None and row[0]:
+        return 0
+    targets = {
+        r["user_id"]: int(r["weekly_target"])
+        for r in await db.fetchall(
+            "SELECT user_id, weekly_target FROM members WHERE guild_id = ?", (guild_id,)
+        )
+    }
+    pauses: dict[int, list[PausePeriod]] = {}
+    for r in await db.fetchall(
+        "SELECT user_id, start_date, end_date FROM pauses WHERE guild_id = ?", (guild_id,)
+    ):
+        end = date.fromisoformat(r["end_date"]) if r["end_date"] else None
+        pauses.setdefault(r["user_id"], []).append(
+            PausePeriod(date.fromisoformat(r["start_date"]), end)
+        )
+    carries: list[tuple[int, Carry]] = []
+    dates: dict[str, date] = {}
+    for user_id in sorted(targets):
+        rows = await db.fetchall(
+            "SELECT local_date, kind FROM checkins WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if not rows:
+            continue
+        days = {dates.get(r[0]) or dates.setdefault(r[0], date.fromisoformat(r[0])) for r in rows}
+        rest = {dates[r[0]] for r in rows if r[1] == "rest"}
+        moved = max(days) - CARRY_AGE
+        carry = carry_from_history(days, rest, pauses.get(user_id, ()), moved, targets[user_id])
+        carries.append((user_id, carry))
+    async with db.transaction() as conn:
+        for user_id, carry in carries:
+            await queries.save_carry(conn, guild_id, user_id, carry)
+    return len(carries)
 
 
 async def fleet_db(scale, folder: Path) -> tuple[Path, float]:

@@ -401,6 +401,19 @@ def streak_ended_with(
     return current_streak_with(prior, today, paused, carry) == 0
 
 
+def weekly_rhythm_with(
+    carry: Carry, days: AbstractSet[date], today: date, target: int, paused: AbstractSet[date]
+) -> int:
+    """``weekly_rhythm`` over the carry and the check-in ``days`` since its checkpoint (the
+    carry counted with ``target``, its checkpoint no later than the Monday of ``today``'s
+    week)."""
+    first = carry.first_day or min((d for d in days if d <= today), default=None)
+    if first is None:
+        return 0
+    this_week = week_start(today)
+    return _rhythm(days, this_week, week_start(first), today, target, paused, carry, this_week)
+
+
 def journey_stats_with(
     carry: Carry,
     *,
@@ -416,21 +429,13 @@ def journey_stats_with(
     them) since its checkpoint."""
     paused = paused_days(pauses, today)
     consistency_days, consistency_out_of = consistency(days, today, paused, start)
-    past = [d for d in days if d <= today]
-    first = carry.first_day or min(past, default=None)
-    rhythm = 0
-    if first is not None:
-        this_week = week_start(today)
-        rhythm = _rhythm(
-            days, this_week, week_start(first), today, weekly_target, paused, carry, this_week
-        )
     return JourneyStats(
         days_shown_up=carry.days + len(days),
         current_streak=current_streak_with(days, today, paused, carry),
         longest_streak=max(
             carry.longest, _longest_after(days, carry.checkpoint, paused, carry.run_in)
         ),
-        weekly_rhythm=rhythm,
+        weekly_rhythm=weekly_rhythm_with(carry, days, today, weekly_target, paused),
         weekly_target=weekly_target,
         days_this_week=days_this_week(days, today),
         consistency_days=consistency_days,

@@ -17,7 +17,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.days import week_start as _week_start
-from bot.journey import PausePeriod, paused_days, weekly_rhythm
+from bot.journey import Carry, PausePeriod, paused_days, weekly_rhythm_with
 
 __all__ = [
     "MESSAGE_LIMIT",
@@ -75,10 +75,18 @@ def week_bounds_utc(week_start: date, tz: ZoneInfo) -> tuple[datetime, datetime]
 
 
 class MemberHistoryLike(Protocol):
-    """What the milestone rules read about one member (storage's ``MemberHistory`` fits)."""
+    """What the milestone rules read about one member (storage's ``MemberHistory`` fits).
+
+    ``days`` are the check-in days on or after ``carry.checkpoint`` (a Monday at least a week
+    before the recap's week); ``carry`` holds the member's numbers before it, counted with
+    ``weekly_target``. ``Carry.empty`` at the Monday of the first check-in and every day is
+    the whole history."""
 
     @property
     def user_id(self) -> int: ...
+
+    @property
+    def carry(self) -> Carry: ...
 
     @property
     def days(self) -> AbstractSet[date]: ...
@@ -98,30 +106,30 @@ class Milestones:
     year_of_rhythm: tuple[int, ...]
 
 
-def _reached_hundred_days(days: AbstractSet[date], monday: date, sunday: date) -> bool:
-    before = sum(1 for d in days if d < monday)
+def _reached_hundred_days(member: MemberHistoryLike, monday: date, sunday: date) -> bool:
+    before = member.carry.days + sum(1 for d in member.days if d < monday)
     if before >= RECAP_MILESTONE_DAYS:
         return False
-    this_week = sum(1 for d in days if monday <= d <= sunday)
+    this_week = sum(1 for d in member.days if monday <= d <= sunday)
     return before + this_week >= RECAP_MILESTONE_DAYS
 
 
 def _reached_year_of_rhythm(member: MemberHistoryLike, monday: date, sunday: date) -> bool:
-    days = member.days
-    past = [d for d in days if d <= sunday]
-    if not past:
+    carry, days = member.carry, member.days
+    first = carry.first_day or min((d for d in days if d <= sunday), default=None)
+    if first is None:
         return False
     # The rhythm grows by at most one a week from the first check-in: skip short histories.
-    weeks_since_first = (monday - _week_start(min(past))).days // 7 + 1
+    weeks_since_first = (monday - _week_start(first)).days // 7 + 1
     if weeks_since_first < RECAP_MILESTONE_WEEKS:
         return False
     target = member.weekly_target
-    now = weekly_rhythm(days, sunday, target, paused_days(member.pauses, sunday))
+    now = weekly_rhythm_with(carry, days, sunday, target, paused_days(member.pauses, sunday))
     if now < RECAP_MILESTONE_WEEKS:
         return False
     previous_sunday = sunday - _ONE_WEEK
-    before = weekly_rhythm(
-        days, previous_sunday, target, paused_days(member.pauses, previous_sunday)
+    before = weekly_rhythm_with(
+        carry, days, previous_sunday, target, paused_days(member.pauses, previous_sunday)
     )
     return before < RECAP_MILESTONE_WEEKS
 
@@ -138,7 +146,7 @@ def milestones(members: Iterable[MemberHistoryLike], week_start: date) -> Milest
     hundred: list[int] = []
     year: list[int] = []
     for member in members:
-        if _reached_hundred_days(member.days, monday, sunday):
+        if _reached_hundred_days(member, monday, sunday):
             hundred.append(member.user_id)
         if _reached_year_of_rhythm(member, monday, sunday):
             year.append(member.user_id)

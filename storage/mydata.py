@@ -17,6 +17,7 @@ EXPORT_VERSION = 1
 MEMBER_TABLES: dict[str, str] = {
     "members": "guild_id = :g AND user_id = :u",
     "member_stats": "guild_id = :g AND user_id = :u",
+    "member_weeks": "guild_id = :g AND user_id = :u",
     "checkins": "guild_id = :g AND user_id = :u",
     "shared_checkins": "checkin_id IN "
     "(SELECT id FROM checkins WHERE guild_id = :g AND user_id = :u)",
@@ -32,7 +33,15 @@ MEMBER_TABLES: dict[str, str] = {
     "buddy_pairs": "guild_id = :g AND user_id = :u",
 }
 # Tables that hold nothing about a member (group settings and the bot's own bookkeeping).
-GROUP_TABLES = ("groups", "group_texts", "rotation_used", "post_log", "buddy_weeks", "bot_state")
+GROUP_TABLES = (
+    "groups",
+    "group_days",  # check-ins per day, group totals (kept by triggers on checkins)
+    "group_texts",
+    "rotation_used",
+    "post_log",
+    "buddy_weeks",
+    "bot_state",
+)
 
 
 def _rows(rows: list[Any], drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -155,6 +164,7 @@ async def delete_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
         "pauses",
         "reasons",
         "checkins",
+        "member_weeks",
         "member_stats",
         "members",
     )

@@ -1,10 +1,11 @@
 """The weekly recap's queries: group-level totals, and the histories of members who opted in.
 
-Every total is aggregated inside SQLite through the indexes on ``checkins``
-(``UNIQUE (guild_id, user_id, local_date)``, ``checkins_member_days`` and
-``checkins_by_group_day``, which covers ``kind`` and ``user_id``): a recap reads the two weeks
-it shows from the index alone, plus a few index probes per member who showed up, never the
-group's whole history. Nothing here counts or orders anything per member for publication.
+The totals come from what SQLite keeps in the same transaction as every check-in (migration
+0009's triggers): ``group_days`` (check-ins per group and local date, by kind) and
+``member_weeks`` (each member's first check-in of a week and their latest one before it). A
+recap reads 14 day rows and one index range of the week's members, never the week's
+check-ins or anyone's whole history. Nothing here counts or orders anything per member for
+publication.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from bot.journey import PausePeriod
+from bot.days import week_start as monday_of
+from bot.journey import Carry, PausePeriod
+from bot.recap import RECAP_MILESTONE_DAYS, RECAP_MILESTONE_WEEKS
 from storage.db import Database
 from storage.queries import utc_text
 
@@ -49,53 +53,32 @@ class MemberHistory:
     """What the milestone rules need about one member who opted in to being celebrated."""
 
     user_id: int
-    days: frozenset[date]  # every local date with a check-in, up to the week's Sunday
+    carry: Carry  # their numbers before its checkpoint (Carry.empty: none, whole history)
+    days: frozenset[date]  # local dates with a check-in from the checkpoint to the Sunday
     pauses: tuple[PausePeriod, ...]
     weekly_target: int
 
 
-# Check-ins per local date and kind over the two weeks the chart shows (last week, then this
-# week). A range on checkins_by_group_day (guild_id, local_date, kind, …) read in index order:
-# no table rows, no sorting; at most 14 × 3 groups.
+# Check-ins per local date over the two weeks the chart shows (last week, then this week),
+# by kind: the group_days rows the check-in triggers keep (migration 0009), at most 14.
 _PER_DAY = """
-SELECT local_date, kind, count(*) AS checkins
-FROM checkins
+SELECT local_date, practice, rest, setbacks
+FROM group_days
 WHERE guild_id = ? AND local_date >= ? AND local_date < ?
-GROUP BY local_date, kind
 """
 
-_KIND_COLUMN = {"practice": None, "rest": 1, "setback": 2}
-
-# Who showed up this week, who was new and who came back, in one statement.
-# firsts:   each member's first check-in date of the week, from the week's rows only
-#           (checkins_by_group_day). "+user_id" keeps SQLite from grouping through the UNIQUE
-#           index instead, which would walk the group's whole history in user order.
-# previous: one backward seek per member on UNIQUE (guild_id, user_id, local_date) for their
-#           latest check-in before this Monday (materialized so the seek runs once, not once
-#           per use below).
+# Who showed up this week, who was new and who came back: one range of member_weeks_by_week
+# (kept by the same triggers), one index entry per member who showed up.
 # new:       no check-in before this week.
 # came back: the latest earlier check-in is more than seven days before the first one of this
 #            week, i.e. the seven days before it were quiet (a break of at least a week).
-# Parameters: ?1 guild, ?2 this Monday, ?3 next Monday.
+# Parameters: ?1 guild, ?2 this Monday.
 _WEEK_MEMBERS = """
-WITH firsts AS (
-    SELECT user_id, min(local_date) AS first_date
-    FROM checkins
-    WHERE guild_id = ?1 AND local_date >= ?2 AND local_date < ?3
-    GROUP BY +user_id
-), previous AS MATERIALIZED (
-    SELECT first_date, (
-        SELECT p.local_date FROM checkins AS p
-        WHERE p.guild_id = ?1 AND p.user_id = firsts.user_id AND p.local_date < ?2
-        ORDER BY p.local_date DESC
-        LIMIT 1
-    ) AS last_before
-    FROM firsts
-)
 SELECT count(*) AS members,
        coalesce(sum(last_before IS NULL), 0) AS new_members,
        coalesce(sum(last_before < date(first_date, '-7 days')), 0) AS came_back
-FROM previous
+FROM member_weeks
+WHERE guild_id = ?1 AND week = ?2
 """
 
 # No index covers (guild_id, created_at) on reflections yet: this walks the group's entries
@@ -124,27 +107,21 @@ async def recap_counts(
     last_monday = week_start - timedelta(days=_DAYS_PER_WEEK)
     next_monday = week_start + timedelta(days=_DAYS_PER_WEEK)
 
-    per_day: dict[str, list[int]] = {}
+    per_day: dict[str, tuple[int, int, int]] = {}  # check-ins, rest days, setbacks
     for row in await db.fetchall(
         _PER_DAY, (guild_id, last_monday.isoformat(), next_monday.isoformat())
     ):
-        totals = per_day.setdefault(row["local_date"], [0, 0, 0])  # check-ins, rest, setbacks
-        totals[0] += int(row["checkins"])
-        column = _KIND_COLUMN.get(row["kind"])
-        if column is not None:
-            totals[column] += int(row["checkins"])
+        practice, rest, setbacks = int(row["practice"]), int(row["rest"]), int(row["setbacks"])
+        per_day[row["local_date"]] = (practice + rest + setbacks, rest, setbacks)
 
     def week(monday: date) -> list[tuple[int, int, int]]:
         days = (per_day.get((monday + timedelta(days=i)).isoformat()) for i in range(7))
-        return [(d[0], d[1], d[2]) if d else (0, 0, 0) for d in days]
+        return [d or (0, 0, 0) for d in days]
 
     this_week = week(week_start)
     last_week = week(last_monday)
 
-    members = await db.fetchone(
-        _WEEK_MEMBERS,
-        (guild_id, week_start.isoformat(), next_monday.isoformat()),
-    )
+    members = await db.fetchone(_WEEK_MEMBERS, (guild_id, week_start.isoformat()))
     reflections = await db.fetchone(
         _REFLECTIONS, (guild_id, utc_text(utc_start), utc_text(utc_end))
     )
@@ -169,34 +146,86 @@ async def recap_counts(
 
 # Members who opted in to being celebrated and showed up this week: the members primary key
 # gives the group's members, one probe on the UNIQUE check-in index keeps those who showed up.
-# Parameters: ?1 guild, ?2 Monday, ?3 Sunday.
+# Parameters: :g guild, :mon Monday, :sun Sunday.
 _CHOSEN = """
-m.guild_id = ?1 AND m.celebrate_me = 1
+m.guild_id = :g AND m.celebrate_me = 1
 AND EXISTS (
     SELECT 1 FROM checkins AS w
-    WHERE w.guild_id = ?1 AND w.user_id = m.user_id AND w.local_date >= ?2 AND w.local_date <= ?3
+    WHERE w.guild_id = :g AND w.user_id = m.user_id AND w.local_date >= :mon
+      AND w.local_date <= :sun
 )
 """
 
-# One row per chosen member; their dates come as one comma-separated string read by a range
-# seek on UNIQUE (guild_id, user_id, local_date), which keeps a few thousand members with a
-# year each to a few thousand rows instead of a million.
+# Every chosen member with their whole history: their dates come as one comma-separated
+# string read by a range seek on UNIQUE (guild_id, user_id, local_date). The reference the
+# kept numbers are checked against (tests, benchmarks); the recap itself reads less.
 _CELEBRATED = f"""
-SELECT m.user_id, m.weekly_target, (
+SELECT m.user_id, m.weekly_target, NULL AS checkpoint, (
     SELECT group_concat(c.local_date, ',') FROM checkins AS c
-    WHERE c.guild_id = ?1 AND c.user_id = m.user_id AND c.local_date <= ?3
+    WHERE c.guild_id = :g AND c.user_id = m.user_id AND c.local_date <= :sun
 ) AS days
 FROM members AS m
 WHERE {_CHOSEN}
 ORDER BY m.user_id
 """
 
-# CROSS JOIN keeps SQLite on that path (members outside, a seek per member inside).
-_CELEBRATED_PAUSES = f"""
-SELECT m.user_id, p.start_date, p.end_date
-FROM members AS m CROSS JOIN pauses AS p
-WHERE {_CHOSEN} AND p.guild_id = ?1 AND p.user_id = m.user_id AND p.start_date <= ?3
-ORDER BY m.user_id, p.start_date, p.id
+# The chosen members who may reach a milestone this week, from their stored carry
+# (member_stats: their numbers before a checkpoint at least 8 weeks back, kept by every
+# check-in) and their check-ins since its checkpoint:
+#   100 days: fewer than 100 days before the Monday and at least 100 by the Sunday (the count
+#     since the checkpoint is only taken when the carry leaves it possible);
+#   a year of weekly rhythm: the rhythm running into the checkpoint is below 52 and reaches
+#     exactly 52 this week if every week since is met (without a pause since the checkpoint,
+#     a week not met breaks the rhythm or, this week, keeps it where it was last week), or at
+#     least 52 when a pause since the checkpoint may have skipped weeks. A rhythm of 52 or
+#     more running into the checkpoint cannot turn 52 this week: either it still runs (it was
+#     already 52 last week) or it broke since (and is at most the few weeks since the break).
+# A member without a usable carry (none yet, counted with another weekly target, or a
+# checkpoint later than the week before this one) is kept and read with their whole history.
+# Each condition is necessary, so milestones() over these members gives exactly what it gives
+# over every chosen member's whole history (tests/test_recap.py, and every benchmark run).
+# Named parameters: :g guild, :mon and :sun the week, :last_mon the Monday before.
+_CANDIDATES = f"""
+SELECT m.user_id, m.weekly_target, s.checkpoint, s.days AS carry_days, s.rest_days,
+       s.first_day, s.longest, s.run_in, s.rhythm_in, s.rhythm_target, (
+    SELECT group_concat(c.local_date, ',') FROM checkins AS c
+    WHERE c.guild_id = :g AND c.user_id = m.user_id
+      AND c.local_date >= coalesce(s.checkpoint, '0000-00-00') AND c.local_date <= :sun
+) AS days
+FROM members AS m
+LEFT JOIN member_stats AS s
+  ON s.guild_id = m.guild_id AND s.user_id = m.user_id
+ AND s.checkpoint <= :last_mon AND s.rhythm_target = m.weekly_target
+WHERE {_CHOSEN}
+AND (
+    s.checkpoint IS NULL
+    OR (s.rhythm_in < {RECAP_MILESTONE_WEEKS}
+        AND (s.rhythm_in + (julianday(:mon) - julianday(s.checkpoint)) / 7 + 1
+             = {RECAP_MILESTONE_WEEKS}
+             OR (s.rhythm_in + (julianday(:mon) - julianday(s.checkpoint)) / 7 + 1
+                 > {RECAP_MILESTONE_WEEKS}
+                 AND EXISTS (
+                     SELECT 1 FROM pauses AS p
+                     WHERE p.guild_id = :g AND p.user_id = m.user_id AND p.start_date <= :sun
+                       AND (p.end_date IS NULL OR p.end_date > s.checkpoint)))))
+    OR (s.days < {RECAP_MILESTONE_DAYS}
+        AND s.days + julianday(:sun) - julianday(s.checkpoint) + 1 >= {RECAP_MILESTONE_DAYS}
+        AND s.days + (
+            SELECT count(*) FROM checkins AS k
+            WHERE k.guild_id = :g AND k.user_id = m.user_id
+              AND k.local_date >= s.checkpoint AND k.local_date < :mon
+        ) BETWEEN {RECAP_MILESTONE_DAYS - 7} AND {RECAP_MILESTONE_DAYS - 1})
+)
+ORDER BY m.user_id
+"""
+
+# The members' pauses: a seek on pauses_member per member (:ids, a JSON array).
+_PAUSES = """
+SELECT p.user_id, p.start_date, p.end_date
+FROM pauses AS p
+WHERE p.guild_id = :g AND p.user_id IN (SELECT value FROM json_each(:ids))
+  AND p.start_date <= :sun
+ORDER BY p.user_id, p.start_date, p.id
 """
 
 
@@ -209,123 +238,71 @@ class _Dates(dict[str, date]):
         return parsed
 
 
-_Params = tuple[object, ...] | dict[str, object]
+def _carry(row: Any, days: frozenset[date], dates: _Dates) -> Carry:
+    if row["checkpoint"] is None:
+        # No usable carry: ``days`` is the whole history, from the Monday of its first day.
+        return Carry.empty(monday_of(min(days)), int(row["weekly_target"]))
+    return Carry(
+        checkpoint=dates[row["checkpoint"]],
+        days=int(row["carry_days"]),
+        rest_days=int(row["rest_days"]),
+        first_day=dates[row["first_day"]] if row["first_day"] else None,
+        longest=int(row["longest"]),
+        run_in=int(row["run_in"]),
+        rhythm_in=int(row["rhythm_in"]),
+        rhythm_target=int(row["rhythm_target"]),
+    )
 
 
 async def _histories(
-    db: Database, members_sql: str, pauses_sql: str, params: _Params
+    db: Database, members_sql: str, guild_id: int, week_start: date
 ) -> list[MemberHistory]:
-    """Members (``members_sql``: user_id, weekly_target, days as text) and their pauses
-    (``pauses_sql`` with the same parameters, plus ``:ids`` when named: the members' ids)."""
-    chosen = await db.fetchall(members_sql, params)
-    if not chosen:
-        return []
-    if isinstance(params, dict):
-        params = {**params, "ids": json.dumps([row["user_id"] for row in chosen])}
-    dates = _Dates()
-    pauses: dict[int, list[PausePeriod]] = {}
-    for row in await db.fetchall(pauses_sql, params):
-        end = dates[row["end_date"]] if row["end_date"] else None
-        pauses.setdefault(row["user_id"], []).append(PausePeriod(dates[row["start_date"]], end))
-    return [
-        MemberHistory(
-            user_id=row["user_id"],
-            days=frozenset(map(dates.__getitem__, row["days"].split(","))),
-            pauses=tuple(pauses.get(row["user_id"], ())),
-            weekly_target=int(row["weekly_target"]),
-        )
-        for row in chosen
-    ]
-
-
-async def celebrated_members(db: Database, guild_id: int, week_start: date) -> list[MemberHistory]:
-    """Histories of the members with ``celebrate_me`` on who checked in during the week.
-
-    Only these members are read, with their check-ins up to the week's Sunday and their
-    pauses, so that the milestone rules can run on them. Ordered by user id.
-    """
-    sunday = week_start + timedelta(days=_DAYS_PER_WEEK - 1)
-    params = (guild_id, week_start.isoformat(), sunday.isoformat())
-    return await _histories(db, _CELEBRATED, _CELEBRATED_PAUSES, params)
-
-
-# --------------------------------------------------------------------------- candidates
-
-# The members among those above who can reach a milestone this week (bot/recap.milestones):
-#   100 days: their 100th check-in day falls within the week (an index walk of 100 entries);
-#   a year of weekly rhythm: a pause in the last 53 weeks changes which weeks count, so such
-#   members are always kept; without one, the rhythm turns 52 this week only if this week and
-#   the 51 before it each reach the member's target and the week before those does not: a few
-#   of those weeks are probed (seven index entries each), which keeps every member who can
-#   get there and drops nearly everyone who cannot.
-# Each probe is a necessary condition, so the milestones computed from the candidates are
-# exactly those computed from every opted-in member. Named parameters: :g guild, :mon and :sun
-# the week, :mon52 the Monday 52 weeks before, and :wN_start / :wN_end for the probed weeks.
-_PROBED_WEEKS = (0, 52, 51, 39, 26, 13)
-
-
-def _week_count(weeks_back: int) -> str:
-    return (
-        "(SELECT count(*) FROM checkins AS k WHERE k.guild_id = :g AND k.user_id = m.user_id "
-        f"AND k.local_date >= :w{weeks_back}_start AND k.local_date <= :w{weeks_back}_end)"
-    )
-
-
-_CANDIDATE = f"""
-m.guild_id = :g AND m.celebrate_me = 1
-AND EXISTS (
-    SELECT 1 FROM checkins AS w
-    WHERE w.guild_id = :g AND w.user_id = m.user_id AND w.local_date >= :mon
-      AND w.local_date <= :sun
-)
-AND (
-    (SELECT h.local_date FROM checkins AS h WHERE h.guild_id = :g AND h.user_id = m.user_id
-     ORDER BY h.local_date LIMIT 1 OFFSET 99) BETWEEN :mon AND :sun
-    OR EXISTS (
-        SELECT 1 FROM pauses AS p
-        WHERE p.guild_id = :g AND p.user_id = m.user_id AND p.start_date <= :sun
-          AND (p.end_date IS NULL OR p.end_date > :mon52)
-    )
-    OR ({_week_count(52)} < m.weekly_target
-        AND {" AND ".join(f"{_week_count(n)} >= m.weekly_target" for n in (0, 51, 39, 26, 13))})
-)
-"""
-
-_CANDIDATES = f"""
-SELECT m.user_id, m.weekly_target, (
-    SELECT group_concat(c.local_date, ',') FROM checkins AS c
-    WHERE c.guild_id = :g AND c.user_id = m.user_id AND c.local_date <= :sun
-) AS days
-FROM members AS m
-WHERE {_CANDIDATE}
-ORDER BY m.user_id
-"""
-
-# The candidates' pauses: a seek on pauses_member per candidate (:ids, a JSON array).
-_CANDIDATE_PAUSES = """
-SELECT p.user_id, p.start_date, p.end_date
-FROM pauses AS p
-WHERE p.guild_id = :g AND p.user_id IN (SELECT value FROM json_each(:ids))
-  AND p.start_date <= :sun
-ORDER BY p.user_id, p.start_date, p.id
-"""
-
-
-async def milestone_candidates(
-    db: Database, guild_id: int, week_start: date
-) -> list[MemberHistory]:
-    """Like :func:`celebrated_members`, but only the members who may reach a milestone this
-    week: ``milestones()`` over these gives exactly what it gives over all of them, while a
-    recap in a group of tens of thousands reads hundreds of histories instead of thousands."""
+    """The members ``members_sql`` chooses (user_id, weekly_target, days as text, and the
+    carry's columns: a NULL checkpoint means the days are the whole history), with their
+    pauses."""
     sunday = week_start + timedelta(days=_DAYS_PER_WEEK - 1)
     params: dict[str, object] = {
         "g": guild_id,
         "mon": week_start.isoformat(),
         "sun": sunday.isoformat(),
-        "mon52": (week_start - timedelta(weeks=52)).isoformat(),
+        "last_mon": (week_start - timedelta(days=_DAYS_PER_WEEK)).isoformat(),
     }
-    for weeks_back in _PROBED_WEEKS:
-        monday = week_start - timedelta(weeks=weeks_back)
-        params[f"w{weeks_back}_start"] = monday.isoformat()
-        params[f"w{weeks_back}_end"] = (monday + timedelta(days=6)).isoformat()
-    return await _histories(db, _CANDIDATES, _CANDIDATE_PAUSES, params)
+    chosen = await db.fetchall(members_sql, params)
+    if not chosen:
+        return []
+    params["ids"] = json.dumps([row["user_id"] for row in chosen])
+    dates = _Dates()
+    pauses: dict[int, list[PausePeriod]] = {}
+    for row in await db.fetchall(_PAUSES, params):
+        end = dates[row["end_date"]] if row["end_date"] else None
+        pauses.setdefault(row["user_id"], []).append(PausePeriod(dates[row["start_date"]], end))
+    members = []
+    for row in chosen:
+        days = frozenset(map(dates.__getitem__, row["days"].split(",")))
+        members.append(
+            MemberHistory(
+                user_id=row["user_id"],
+                carry=_carry(row, days, dates),
+                days=days,
+                pauses=tuple(pauses.get(row["user_id"], ())),
+                weekly_target=int(row["weekly_target"]),
+            )
+        )
+    return members
+
+
+async def celebrated_members(db: Database, guild_id: int, week_start: date) -> list[MemberHistory]:
+    """Every member with ``celebrate_me`` on who checked in during the week, with their whole
+    history up to the week's Sunday and their pauses. Ordered by user id."""
+    return await _histories(db, _CELEBRATED, guild_id, week_start)
+
+
+async def milestone_candidates(
+    db: Database, guild_id: int, week_start: date
+) -> list[MemberHistory]:
+    """The members of :func:`celebrated_members` who may reach a milestone this week, each
+    with their stored carry and the days since its checkpoint (the whole history when they
+    have no usable carry). ``milestones()`` over these gives exactly what it gives over
+    :func:`celebrated_members`, while reading a few weeks of a few members instead of a year
+    of thousands. Ordered by user id."""
+    return await _histories(db, _CANDIDATES, guild_id, week_start)
