@@ -279,12 +279,20 @@ def _longest_after(
     return longest
 
 
+_WEEK_OFFSETS = tuple(timedelta(days=i) for i in range(7))
+
+
 def _week_state(
     days: AbstractSet[date], week: date, today: date, target: int, paused: AbstractSet[date]
 ) -> str:
-    week_days = [week + timedelta(days=i) for i in range(7)]
-    shown_up = sum(1 for d in week_days if d in days and d <= today)
-    open_days = sum(1 for d in week_days if d not in paused)
+    # The weekly recap runs this for a thousand members at once: no new timedeltas, and the
+    # paused days only looked at when there are any.
+    week_days = [week + offset for offset in _WEEK_OFFSETS]
+    if week_days[6] <= today:
+        shown_up = sum(1 for d in week_days if d in days)
+    else:
+        shown_up = sum(1 for d in week_days if d in days and d <= today)
+    open_days = sum(1 for d in week_days if d not in paused) if paused else 7
     if open_days == 0 and shown_up == 0:
         return "skipped"
     return "met" if shown_up >= min(target, open_days) else "missed"
