@@ -40,7 +40,12 @@ from bot.recap import alphabetical, milestones, recap_text, recap_week, week_bou
 from bot.service import Who
 from bot.settings import Settings
 from storage import open_database, personal, queries, recap_queries
-from storage.db import Database
+from storage.db import (
+    CHECKPOINT_SECONDS,
+    WRITER_AUTOCHECKPOINT_PAGES,
+    Database,
+    WalCheckpointer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +114,11 @@ async def checkin(ctx: Context) -> Section:
     floor = await aiosqlite.connect(ctx.history)  # aiosqlite's own defaults: BEGIN … commit()
     await floor.execute("PRAGMA foreign_keys = ON")
     await floor.execute("PRAGMA busy_timeout = 5000")
+    # The bot's own pragma: neither connection checkpoints inside its commits; the background
+    # checkpointer the bot runs does (on its own connection and thread), for both.
+    await floor.execute(f"PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT_PAGES}")
+    checkpointer = WalCheckpointer(ctx.history)
+    await checkpointer.start()
     today = c.TODAY.isoformat()
     checkin_times: list[float] = []
     floor_times: list[float] = []
@@ -128,6 +138,7 @@ async def checkin(ctx: Context) -> Section:
             params = (c.GROUP_ID, floor_users[i], today, kind, note, stamp, stamp)
             floor_times.append(await timed(bare_upsert, floor, params))
     finally:
+        await checkpointer.stop()
         await floor.close()
         await db.close()
     checkin_times, floor_times = checkin_times[warm:], floor_times[warm:]
@@ -166,7 +177,8 @@ async def checkin(ctx: Context) -> Section:
         f"{ctx.scale.members:,}-member group (after {warm} warm-up; each had opened /journey "
         "before), interleaved one for one with "
         "the floor (INSERT … ON CONFLICT DO UPDATE then commit() on a second aiosqlite "
-        "connection to the same file, same pragmas, synchronous=FULL)."
+        "connection to the same file, same pragmas, synchronous=FULL), with the bot's "
+        f"background WAL checkpointer running (every {CHECKPOINT_SECONDS:g} s)."
     )
     return section
 

@@ -18,7 +18,7 @@ from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.tree import KeepGoingTree
 from storage import queries
-from storage.db import Database
+from storage.db import Database, WalCheckpointer
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +67,15 @@ class KeepGoingBot(commands.Bot):
         self.scheduler = PostScheduler(db, clock)
         self.dms = DirectMessenger(self)
         self.catch_up_task: asyncio.Task[None] | None = None
+        self.checkpointer = WalCheckpointer(db.path)
 
     def now(self) -> datetime:
         return self.clock()
 
     async def setup_hook(self) -> None:
+        if self.run_scheduler:
+            # Like the scheduler, a wall-clock background job: tests drive time themselves.
+            await self.checkpointer.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.auto_sync:
@@ -91,6 +95,7 @@ class KeepGoingBot(commands.Bot):
     async def close(self) -> None:
         self.scheduler.shutdown()
         await super().close()
+        await self.checkpointer.stop()
 
     # ------------------------------------------------------------------ command sync
 

@@ -3,6 +3,7 @@
 Pure functions. The current instant is always passed in; nothing here reads the clock.
 """
 
+import functools
 import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +53,15 @@ def parse_timezone(name: str) -> ZoneInfo:
         return ZoneInfo(candidate)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise error from exc
+
+
+@functools.cache
+def stored_zone(name: str) -> ZoneInfo:
+    """The zone for a name already stored (checked when it was set), kept for the process.
+
+    ``ZoneInfo`` itself keeps only the last few zones it made strongly: with members all over
+    the world, every check-in would otherwise read and parse a zone file again."""
+    return ZoneInfo(name)
 
 
 def local_date(instant: datetime, tz: ZoneInfo) -> date:

@@ -80,6 +80,8 @@ def current_streak(days: AbstractSet[date], today: date, paused: AbstractSet[dat
 def _gap_is_paused(earlier: date, later: date, paused: AbstractSet[date]) -> bool:
     """Whether every day strictly between ``earlier`` and ``later`` is paused."""
     gap = (later - earlier).days - 1
+    if gap == 0:
+        return True  # consecutive days
     if gap > len(paused):
         return False
     return all(earlier + timedelta(days=i) in paused for i in range(1, gap + 1))

@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 
 from bot import inputs
 from bot import personal as personal_rules
-from bot.days import checkin_date, local_date, parse_hhmm, parse_resume_date, parse_timezone
+from bot.days import (
+    checkin_date,
+    local_date,
+    parse_hhmm,
+    parse_resume_date,
+    parse_timezone,
+    stored_zone,
+)
 from bot.errors import UserFacingError
 from bot.journey import (
     Carry,
@@ -74,7 +81,7 @@ async def member_context(db: Database, who: Who) -> MemberContext:
     group = await queries.ensure_group(db, who.guild_id, who.default_timezone, who.now)
     member = await queries.get_member(db, who.guild_id, who.user_id)
     zone_name = member.timezone if member and member.timezone else group.timezone
-    timezone = ZoneInfo(zone_name)
+    timezone = stored_zone(zone_name)
     return MemberContext(group, member, timezone, local_date(who.now, timezone))
 
 
@@ -114,7 +121,7 @@ async def member_now(db: Database, who: Who) -> tuple[MemberContext, queries.Mem
         db, who.guild_id, who.default_timezone, who.now
     )
     member = state.member
-    timezone = ZoneInfo(member.timezone if member and member.timezone else group.timezone)
+    timezone = stored_zone(member.timezone if member and member.timezone else group.timezone)
     return MemberContext(group, member, timezone, local_date(who.now, timezone)), state
 
 
@@ -165,8 +172,9 @@ async def check_in(
     db: Database, who: Who, *, kind: str, note: str | None, day: str
 ) -> CheckinOutcome:
     """Validate, find the member's local day, and in one transaction upsert one row per day,
-    keep their stored numbers and plan the quiet-week DM; the reply's numbers come from the
-    carry and the few weeks since it, with this check-in."""
+    keep their stored numbers and plan the quiet-week DM (and after a setback, tomorrow's
+    follow-up); the reply's numbers come from the carry and the few weeks since it, with this
+    check-in."""
     kind = inputs.checkin_kind(kind)
     note = inputs.clean_text(note, what="note", limit=inputs.NOTE_LIMIT)
     ctx, stored = await member_now(db, who)
@@ -180,11 +188,16 @@ async def check_in(
         and target_day not in state.days
         and streak_ended_with(before, ctx.today, paused, state.carry)
     )
+    at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
     quiet = None
     if ctx.member is None or ctx.member.patience_dm:
-        at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
         last = max(max(state.days, default=target_day), target_day)
         quiet = (f"after:{last.isoformat()}", personal_rules.quiet_due(last, ctx.timezone, at))
+    follow_up = None
+    if kind == "setback":
+        # The one-day rule: tomorrow at the member's time, back to the process.
+        due = personal_rules.next_day_at(ctx.today, ctx.timezone, at)
+        follow_up = ("followup_setback", ctx.today.isoformat(), due)
     write = await queries.record_checkin(
         db,
         guild_id=who.guild_id,
@@ -196,11 +209,10 @@ async def check_in(
         now=who.now,
         carry=state.carry if state.store else None,
         quiet=quiet,
+        follow_up=follow_up,
         member_exists=ctx.member is not None,
     )
     state.days[target_day] = write.checkin.kind
-    if kind == "setback":
-        await plan_follow_up(db, who, "setback")
     return CheckinOutcome(
         checkin=write.checkin,
         created=write.created,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -149,6 +150,54 @@ class Database:
         await self.conn.close()
 
 
+# Checkpoints (copying the write-ahead log back into the database file, with an fsync of it)
+# are kept off the write path: a WalCheckpointer does them every few seconds on a connection
+# of its own, and the writer's automatic checkpoint, which SQLite runs inside whichever commit
+# crosses the limit, is only a safety net for a log that grew this large anyway.
+WRITER_AUTOCHECKPOINT_PAGES = 10_000
+CHECKPOINT_SECONDS = 2.0
+
+
+class WalCheckpointer:
+    """Copies the write-ahead log into the database in the background (``PRAGMA
+    wal_checkpoint(PASSIVE)``: it never waits for, nor blocks, readers and the writer)."""
+
+    def __init__(self, path: Path, interval: float = CHECKPOINT_SECONDS) -> None:
+        self.path = Path(path)
+        self.interval = interval
+        self.conn: aiosqlite.Connection | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self.task = asyncio.create_task(self._run(), name="keepgoing-wal-checkpoint")
+
+    async def checkpoint(self) -> tuple[int, int, int]:
+        """One checkpoint now: (busy, frames in the log, frames checkpointed)."""
+        assert self.conn is not None, "start() first"
+        rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)"))
+        busy, frames, copied = rows[0]
+        return int(busy), int(frames), int(copied)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.checkpoint()
+            except sqlite3.Error as error:
+                log.warning("background WAL checkpoint failed (the writer's takes over): %s", error)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+            self.task = None
+        if self.conn is not None:
+            await self.conn.close()
+            self.conn = None
+
+
 def _probe(path: Path) -> None:
     sqlite3.connect(path).close()
 
@@ -169,6 +218,7 @@ async def open_database(
     conn.row_factory = aiosqlite.Row
     try:
         await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute(f"PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT_PAGES}")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         db = Database(conn, path)

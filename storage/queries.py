@@ -179,13 +179,15 @@ async def record_checkin(
     now: datetime,
     carry: Carry | None = None,
     quiet: tuple[str, datetime] | None = None,
+    follow_up: tuple[str, str, datetime] | None = None,
     member_exists: bool = False,
 ) -> CheckinWrite:
     """Insert the day's check-in or update it: one row per member per local day.
 
     Without a new note, a same-day update keeps the note already written. In the same
     transaction: store ``carry`` (the member's numbers before its checkpoint) when given, and
-    plan the gentle DM after a quiet week when ``quiet`` (its period and instant) is given.
+    plan the gentle DM after a quiet week when ``quiet`` (its period and instant) is given,
+    and the personal DM ``follow_up`` (kind, period, instant) unless that period has one.
     """
     stamp = utc_text(now)
     day = local_date.isoformat()
@@ -228,6 +230,16 @@ async def record_checkin(
                     "due_at, updated_at) VALUES (?, ?, 'quiet', ?, ?, ?)",
                     (guild_id, user_id, period, utc_text(due), stamp),
                 )
+        if follow_up is not None:
+            dm_kind, dm_period, dm_due = follow_up
+            # Only an existing row for the period is let be (OR IGNORE would also swallow a
+            # failed CHECK).
+            conn.execute(
+                "INSERT INTO personal_dms (guild_id, user_id, kind, period, due_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, user_id, kind, period) DO NOTHING",
+                (guild_id, user_id, dm_kind, dm_period, utc_text(dm_due), stamp),
+            )
         return row, created
 
     row, created = await db.run_transaction(write)

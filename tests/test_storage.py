@@ -675,3 +675,69 @@ async def test_naive_instants_are_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await q.ensure_group(db, GUILD, "UTC", datetime(2026, 11, 26, 8, 0))
     assert await count(db, "groups") == 0
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+
+async def test_checkpoints_run_beside_the_writer_not_inside_its_commits(db: Database) -> None:
+    """The writer's own automatic checkpoint only starts at a large log; the background
+    checkpointer copies what was committed into the database file from its own connection."""
+    assert await scalar(db, "PRAGMA wal_autocheckpoint") == storage.db.WRITER_AUTOCHECKPOINT_PAGES
+    await setup_member(db)
+    checkpointer = storage.db.WalCheckpointer(db.path)
+    await checkpointer.start()
+    try:
+        assert checkpointer.task is not None and not checkpointer.task.done()
+        for offset in range(20):
+            await checkin(db, day=TODAY - timedelta(days=offset))
+        busy, frames, copied = await checkpointer.checkpoint()
+        assert busy == 0 and frames > 0 and copied == frames
+        # Everything is in the database file itself now: a copy of the file alone, without
+        # its log, has every check-in.
+        copy = db.path.with_name("copy.sqlite3")
+        copy.write_bytes(db.path.read_bytes())
+        with sqlite3.connect(copy) as plain:
+            assert plain.execute("SELECT count(*) FROM checkins").fetchone()[0] == 20
+    finally:
+        await checkpointer.stop()
+    assert checkpointer.task is None and checkpointer.conn is None
+
+
+async def test_a_setbacks_follow_up_is_planned_in_the_check_ins_own_transaction(
+    db: Database,
+) -> None:
+    await setup_member(db)
+    due = NOW + timedelta(days=1)
+    # A follow-up that cannot be stored takes the check-in down with it: nothing half-written.
+    with pytest.raises(sqlite3.IntegrityError):
+        await q.record_checkin(
+            db,
+            guild_id=GUILD,
+            user_id=ALICE,
+            local_date=TODAY,
+            kind="setback",
+            note=None,
+            first_day=FIRST_DAY,
+            now=NOW,
+            follow_up=("not_a_kind", TODAY.isoformat(), due),
+        )
+    assert await count(db, "checkins") == 0 and await count(db, "personal_dms") == 0
+
+    for _ in range(2):  # the same day again: one follow-up for the period
+        await q.record_checkin(
+            db,
+            guild_id=GUILD,
+            user_id=ALICE,
+            local_date=TODAY,
+            kind="setback",
+            note=None,
+            first_day=FIRST_DAY,
+            now=NOW,
+            follow_up=("followup_setback", TODAY.isoformat(), due),
+        )
+    rows = await db.fetchall("SELECT kind, period, due_at, status FROM personal_dms")
+    assert [tuple(r) for r in rows] == [
+        ("followup_setback", "2026-11-26", q.utc_text(due), "pending")
+    ]
+    assert await count(db, "checkins") == 1
