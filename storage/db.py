@@ -160,23 +160,31 @@ CHECKPOINT_SECONDS = 2.0
 
 class WalCheckpointer:
     """Copies the write-ahead log into the database in the background (``PRAGMA
-    wal_checkpoint(PASSIVE)``: it never waits for, nor blocks, readers and the writer)."""
+    wal_checkpoint(PASSIVE)``: it never waits for, nor blocks, readers and the writer).
+
+    A plain sqlite3 connection used through ``asyncio.to_thread``: no thread of its own, so a
+    checkpointer nobody stopped cannot keep the process from exiting."""
 
     def __init__(self, path: Path, interval: float = CHECKPOINT_SECONDS) -> None:
         self.path = Path(path)
         self.interval = interval
-        self.conn: aiosqlite.Connection | None = None
+        self.conn: sqlite3.Connection | None = None
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self.conn = await asyncio.to_thread(
+            sqlite3.connect, self.path, isolation_level=None, check_same_thread=False
+        )
         self.task = asyncio.create_task(self._run(), name="keepgoing-wal-checkpoint")
 
     async def checkpoint(self) -> tuple[int, int, int]:
         """One checkpoint now: (busy, frames in the log, frames checkpointed)."""
-        assert self.conn is not None, "start() first"
-        rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)"))
-        busy, frames, copied = rows[0]
+        conn = self.conn
+        assert conn is not None, "start() first"
+        row = await asyncio.to_thread(
+            lambda: conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        )
+        busy, frames, copied = row
         return int(busy), int(frames), int(copied)
 
     async def _run(self) -> None:
@@ -194,7 +202,7 @@ class WalCheckpointer:
                 await self.task
             self.task = None
         if self.conn is not None:
-            await self.conn.close()
+            await asyncio.to_thread(self.conn.close)
             self.conn = None
 
 

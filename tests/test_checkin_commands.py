@@ -182,7 +182,9 @@ async def test_cheer_button_works_after_a_restart(
     await alice.slash(channel, "checkin", kind="practice", share=True)
     post = channel.last_message
 
-    await simcord_env.restart_bot(KeepGoingBot(settings=settings, db=db, clock=clock))
+    await simcord_env.restart_bot(
+        KeepGoingBot(settings=settings, db=db, clock=clock, run_scheduler=False)
+    )
     await bob.click(post, label="Cheer")
     assert channel.last_message.components[0].children[0].label == "Cheer · 1"
 
@@ -235,11 +237,15 @@ async def test_commands_sync_only_when_the_tree_changed(
 
     assert syncs() == 1  # first start with a new database
     assert await queries.get_state(db, "command_tree_hash")
-    await simcord_env.restart_bot(KeepGoingBot(settings=settings, db=db, clock=clock))
+    await simcord_env.restart_bot(
+        KeepGoingBot(settings=settings, db=db, clock=clock, run_scheduler=False)
+    )
     assert syncs() == 1  # same tree: no second sync
 
     await queries.set_state(db, "command_tree_hash", "stale")
-    await simcord_env.restart_bot(KeepGoingBot(settings=settings, db=db, clock=clock))
+    await simcord_env.restart_bot(
+        KeepGoingBot(settings=settings, db=db, clock=clock, run_scheduler=False)
+    )
     assert syncs() == 2
 
 
