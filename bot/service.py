@@ -193,11 +193,7 @@ async def check_in(
     if ctx.member is None or ctx.member.patience_dm:
         last = max(max(state.days, default=target_day), target_day)
         quiet = (f"after:{last.isoformat()}", personal_rules.quiet_due(last, ctx.timezone, at))
-    follow_up = None
-    if kind == "setback":
-        # The one-day rule: tomorrow at the member's time, back to the process.
-        due = personal_rules.next_day_at(ctx.today, ctx.timezone, at)
-        follow_up = ("followup_setback", ctx.today.isoformat(), due)
+    follow_up = _follow_up("setback", ctx) if kind == "setback" else None
     write = await queries.record_checkin(
         db,
         guild_id=who.guild_id,
@@ -371,14 +367,19 @@ async def _plan_quiet(db: Database, who: Who, last: date, tz: ZoneInfo, at: time
     )
 
 
-async def plan_follow_up(db: Database, who: Who, kind: str) -> None:
-    """The one-day rule: tomorrow at the member's time, back to the process."""
-    ctx = await member_context(db, who)
+def _follow_up(kind: str, ctx: MemberContext) -> tuple[str, str, datetime]:
+    """The one-day rule: tomorrow at the member's time, back to the process. Returns the
+    personal DM's kind, period and due instant."""
     at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
     due = personal_rules.next_day_at(ctx.today, ctx.timezone, at)
-    await personal.schedule_dm(
-        db, who.guild_id, who.user_id, f"followup_{kind}", ctx.today.isoformat(), due, who.now
-    )
+    return f"followup_{kind}", ctx.today.isoformat(), due
+
+
+async def plan_follow_up(db: Database, who: Who, kind: str) -> None:
+    """Plan the follow-up after a win (a setback's is planned with its check-in)."""
+    ctx = await member_context(db, who)
+    dm_kind, period, due = _follow_up(kind, ctx)
+    await personal.schedule_dm(db, who.guild_id, who.user_id, dm_kind, period, due, who.now)
 
 
 async def plan_morning_dm(db: Database, who: Who) -> None:

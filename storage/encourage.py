@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from storage.db import Database
-from storage.queries import insert_member, parse_utc_text, utc_text
+from storage.queries import PLAN_DM, insert_member, parse_utc_text, utc_text
 
 
 async def last_encouragement(
@@ -146,9 +146,15 @@ async def save_pairing(
                     (guild_id, week.isoformat(), pair_no, user_id),
                 )
                 await conn.execute(
-                    "INSERT OR IGNORE INTO personal_dms (guild_id, user_id, kind, period, "
-                    "due_at, updated_at) VALUES (?, ?, 'buddies', ?, ?, ?)",
-                    (guild_id, user_id, week.isoformat(), utc_text(due_at), utc_text(now)),
+                    PLAN_DM,
+                    (
+                        guild_id,
+                        user_id,
+                        "buddies",
+                        week.isoformat(),
+                        utc_text(due_at),
+                        utc_text(now),
+                    ),
                 )
     return True
 

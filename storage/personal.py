@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.db import Database
-from storage.queries import insert_member, parse_utc_text, utc_text
+from storage.queries import PLAN_DM, insert_member, parse_utc_text, utc_text
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,7 @@ async def schedule_dm(
                 (guild_id, user_id, kind),
             )
         await conn.execute(
-            "INSERT OR IGNORE INTO personal_dms (guild_id, user_id, kind, period, due_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, user_id, kind, period, utc_text(due_at), utc_text(now)),
+            PLAN_DM, (guild_id, user_id, kind, period, utc_text(due_at), utc_text(now))
         )
 
 

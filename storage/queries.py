@@ -167,6 +167,15 @@ async def update_member(
 # --------------------------------------------------------------------------- check-ins
 
 
+# Plan one personal DM (guild, user, kind, period, due, updated): a row already planned for
+# that kind and period is let be. ON CONFLICT rather than OR IGNORE, which would also swallow
+# a failed CHECK (an unknown kind).
+PLAN_DM = (
+    "INSERT INTO personal_dms (guild_id, user_id, kind, period, due_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, kind, period) DO NOTHING"
+)
+
+
 async def record_checkin(
     db: Database,
     *,
@@ -225,21 +234,10 @@ async def record_checkin(
                 (period, utc_text(due), stamp, guild_id, user_id),
             ).fetchall()
             if not moved:
-                conn.execute(
-                    "INSERT OR IGNORE INTO personal_dms (guild_id, user_id, kind, period, "
-                    "due_at, updated_at) VALUES (?, ?, 'quiet', ?, ?, ?)",
-                    (guild_id, user_id, period, utc_text(due), stamp),
-                )
+                conn.execute(PLAN_DM, (guild_id, user_id, "quiet", period, utc_text(due), stamp))
         if follow_up is not None:
             dm_kind, dm_period, dm_due = follow_up
-            # Only an existing row for the period is let be (OR IGNORE would also swallow a
-            # failed CHECK).
-            conn.execute(
-                "INSERT INTO personal_dms (guild_id, user_id, kind, period, due_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, user_id, kind, period) DO NOTHING",
-                (guild_id, user_id, dm_kind, dm_period, utc_text(dm_due), stamp),
-            )
+            conn.execute(PLAN_DM, (guild_id, user_id, dm_kind, dm_period, utc_text(dm_due), stamp))
         return row, created
 
     row, created = await db.run_transaction(write)
