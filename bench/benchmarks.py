@@ -31,15 +31,22 @@ from bench.measure import (
     percentile,
 )
 from bench.scale import Scale
-from bot import service
 from bot.bot import KeepGoingBot
-from bot.chart import weekly_chart
 from bot.dms import DM_PERIOD, DM_RATE
-from bot.posts import PostPlan
-from bot.recap import alphabetical, milestones, recap_text, recap_week, week_bounds_utc, week_label
-from bot.service import Who
+from bot.rules.recap import (
+    alphabetical,
+    milestones,
+    recap_text,
+    recap_week,
+    week_bounds_utc,
+    week_label,
+)
+from bot.rules.recap_chart import weekly_chart
+from bot.services import member_service
+from bot.services.member_service import Who
+from bot.services.posting import PostPlan
 from bot.settings import Settings
-from storage import open_database, personal, queries, recap_queries
+from storage import member_records, open_database, personal_dms, recap_totals
 from storage.db import (
     CHECKPOINT_SECONDS,
     WRITER_AUTOCHECKPOINT_PAGES,
@@ -102,8 +109,9 @@ async def bare_upsert(conn: aiosqlite.Connection, params: tuple[object, ...]) ->
 
 
 async def checkin(ctx: Context) -> Section:
-    """``bot.service.check_in`` (what ``/checkin`` and the Check in button call) against the
-    floor: one bare aiosqlite upsert and commit on the same file, interleaved in blocks."""
+    """``bot.services.member_service.check_in`` (what ``/checkin`` and the Check in button call)
+    against the floor: one bare aiosqlite upsert and commit on the same file, interleaved in
+    blocks."""
     section = Section("1. check-in write path")
     n = ctx.scale.checkins
     rng = random.Random(ctx.scale.seed)
@@ -126,13 +134,13 @@ async def checkin(ctx: Context) -> Section:
         # Each member has opened /journey before (as members do): whatever the service keeps
         # per member is in place, as it would be on a running bot.
         for user in service_users:
-            await service.journey(db, Who(c.GROUP_ID, user, c.NOON, "UTC"))
+            await member_service.journey(db, Who(c.GROUP_ID, user, c.NOON, "UTC"))
         for i, user in enumerate(service_users):
             kind = rng.choice(("practice", "practice", "practice", "rest", "setback"))
             note = rng.choice(c.NOTES) if rng.random() < 0.25 else None
             who = Who(c.GROUP_ID, user, c.NOON + timedelta(milliseconds=i), "UTC")
             checkin_times.append(
-                await timed(service.check_in, db, who, kind=kind, note=note, day="today")
+                await timed(member_service.check_in, db, who, kind=kind, note=note, day="today")
             )
             stamp = c.utc(c.NOON + timedelta(milliseconds=i))
             params = (c.GROUP_ID, floor_users[i], today, kind, note, stamp, stamp)
@@ -226,16 +234,16 @@ async def journey(ctx: Context) -> Section:
         whos = {y: Who(c.GROUP_ID, c.journey_user(y), c.NOON, "UTC") for y in c.JOURNEY_YEARS}
         for years, who in whos.items():
             for _ in range(20):
-                await service.journey(db, who)
+                await member_service.journey(db, who)
             with CountingDatabase(db) as counter:
-                await service.journey(db, who)
+                await member_service.journey(db, who)
             fetched[years] = counter.rows
         for _ in range(ctx.scale.journey_calls):
             for years, who in whos.items():
-                times[years].append(await timed(service.journey, db, who))
+                times[years].append(await timed(member_service.journey, db, who))
         days = {}
         for years in c.JOURNEY_YEARS:
-            history = await queries.member_history(db, c.GROUP_ID, c.journey_user(years))
+            history = await member_records.member_history(db, c.GROUP_ID, c.journey_user(years))
             days[years] = len(history.days)
     finally:
         await db.close()
@@ -272,7 +280,7 @@ async def journey(ctx: Context) -> Section:
         )
     )
     section.details.append(
-        "/journey: bot.service.journey for members with "
+        "/journey: bot.services.member_service.journey for members with "
         + ", ".join(f"{days[y]} days ({y} y)" for y in c.JOURNEY_YEARS)
         + f" of check-ins, {ctx.scale.journey_calls} calls each, round robin; p50 "
         + ", ".join(f"{ms(median(times[y])):.2f} ms" for y in c.JOURNEY_YEARS)
@@ -307,10 +315,10 @@ async def recap_stages(db: Database, plan: PostPlan) -> tuple[dict[str, float], 
     week_start = recap_week(plan.occurrence.astimezone(plan.timezone).date())
     utc_start, utc_end = week_bounds_utc(week_start, plan.timezone)
     started = time.perf_counter()
-    counts = await recap_queries.recap_counts(db, plan.guild_id, week_start, utc_start, utc_end)
+    counts = await recap_totals.recap_counts(db, plan.guild_id, week_start, utc_start, utc_end)
     stages["recap_counts"] = time.perf_counter() - started
     started = time.perf_counter()
-    candidates = await recap_queries.milestone_candidates(db, plan.guild_id, week_start)
+    candidates = await recap_totals.milestone_candidates(db, plan.guild_id, week_start)
     stages["milestone_candidates"] = time.perf_counter() - started
     started = time.perf_counter()
     reached = milestones(candidates, week_start)
@@ -325,7 +333,7 @@ async def recap_stages(db: Database, plan: PostPlan) -> tuple[dict[str, float], 
     stages["weekly_chart"] = time.perf_counter() - started
     # The reference: every opted-in member who showed up, with their whole history.
     started = time.perf_counter()
-    everyone = await recap_queries.celebrated_members(db, plan.guild_id, week_start)
+    everyone = await recap_totals.celebrated_members(db, plan.guild_id, week_start)
     reference = milestones(everyone, week_start)
     stages["(whole histories, reference)"] = time.perf_counter() - started
     with_carry = sum(1 for m in candidates if m.carry.days or m.carry.first_day)
@@ -345,7 +353,7 @@ async def recap(ctx: Context) -> Section:
     recap_counts, milestone_candidates, milestones, recap_text and the chart), for the last
     full week (the group's first anniversary: every founding member whose weekly rhythm never
     broke reaches a year of it) and for an ordinary week four weeks before."""
-    from cogs.posts import ScheduledPosts
+    from cogs.scheduled_posts import ScheduledPosts
 
     section = Section("3. weekly recap")
     db = await open_database(ctx.history)
@@ -394,8 +402,10 @@ async def due(ctx: Context) -> Section:
     section = Section("4. personal DMs due")
     db = await open_database(ctx.fleet)
     try:
-        got = await personal.due_dms(db, c.BURST_AT)
-        times = [await timed(personal.due_dms, db, c.BURST_AT) for _ in range(ctx.scale.due_runs)]
+        got = await personal_dms.due_dms(db, c.BURST_AT)
+        times = [
+            await timed(personal_dms.due_dms, db, c.BURST_AT) for _ in range(ctx.scale.due_runs)
+        ]
         counts = await db.fetchone(
             "SELECT count(*) AS rows_, sum(status = 'pending') AS pending, "
             "sum(status = 'pending' AND due_at <= ?) AS due FROM personal_dms",
@@ -418,7 +428,7 @@ async def due(ctx: Context) -> Section:
         Row("due_dms p50", ms(median(times)), "ms", "—", None, None),
     ]
     section.details.append(
-        f"due_dms: storage.personal.due_dms at the morning minute, {len(times)} runs; "
+        f"due_dms: storage.personal_dms.due_dms at the morning minute, {len(times)} runs; "
         f"personal_dms holds {counts['rows_']:,} rows ({counts['pending']:,} pending, "
         f"{counts['due']:,} due now); one call returns {len(got)} (its limit)."
     )
@@ -435,7 +445,7 @@ async def burst(ctx: Context) -> Section:
     """The morning minute: every fleet group's prompt (its real ``morning:<guild>`` job, fired
     by APScheduler) and the per-minute DM job (``PersonalDMs.tick``) with ``fleet_due`` DMs due,
     against :class:`bench.fakes.FakeREST`; a probe task measures how late the loop wakes it."""
-    from cogs.personal import TICK_JOB
+    from cogs.direct_messages import TICK_JOB
 
     section = Section("5. morning burst")
     db = await open_database(ctx.fleet)
@@ -555,12 +565,12 @@ async def interaction(ctx: Context) -> Section:
         guild = env.create_guild("Bench runners")
         channel = guild.create_text_channel("training")
         members = [guild.add_member(env.create_user(f"runner{i}")) for i in range(rounds + warm)]
-        await queries.ensure_group(db, guild.id, c.GROUP_TIMEZONE, c.NOON)
+        await member_records.ensure_group(db, guild.id, c.GROUP_TIMEZONE, c.NOON)
         first = c.TODAY - timedelta(days=365)
         for member in members:
             days = c.member_days(rng, first, c.TODAY - timedelta(days=1), c.Habit.with_rate(0.85))
             await c.write_member(db, rng, guild_id=guild.id, user_id=member.id, days=days)
-            await service.journey(db, Who(guild.id, member.id, c.NOON, "UTC"))
+            await member_service.journey(db, Who(guild.id, member.id, c.NOON, "UTC"))
         for i, member in enumerate(members):
             noop_time = await timed(member.slash, channel, "bench-noop")
             checkin_time = await timed(member.slash, channel, "checkin", kind="practice")

@@ -42,11 +42,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.days import week_start
-from bot.journey import Carry, PausePeriod, carry_from_history
-from bot.personal import DEFAULT_DM_TIME, quiet_due
-from bot.schedule import local_instant, post_nonce
-from storage import open_database, queries
+from bot.rules.days import week_start
+from bot.rules.dm_times import DEFAULT_DM_TIME, quiet_due
+from bot.rules.journey import Carry, PausePeriod, carry_from_history
+from bot.rules.schedule import local_instant, post_nonce
+from storage import member_records, open_database
 from storage.db import Database, load_migrations
 
 log = logging.getLogger(__name__)
@@ -712,7 +712,7 @@ async def store_carries(db: Database, guild_id: int) -> int:
         carries.append((user_id, carry))
     async with db.transaction() as conn:
         for user_id, carry in carries:
-            await queries.save_carry(conn, guild_id, user_id, carry)
+            await member_records.save_carry(conn, guild_id, user_id, carry)
     return len(carries)
 
 

@@ -15,9 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 from bench import community as c
-from bot import service
-from bot.service import Who
-from storage import open_database, personal
+from bot.services import member_service
+from bot.services.member_service import Who
+from storage import open_database, personal_dms
 from storage.db import Database
 
 
@@ -70,7 +70,7 @@ async def hot_plans(history_path, fleet_path) -> list[Plan]:
     """The plans of check-in, /journey, the recap, the DM query and the DM send path."""
     from bench.benchmarks import recap_plan, settings_for
     from bot.bot import KeepGoingBot
-    from cogs.posts import ScheduledPosts
+    from cogs.scheduled_posts import ScheduledPosts
 
     plans: list[Plan] = []
     db = await open_database(history_path)
@@ -79,10 +79,10 @@ async def hot_plans(history_path, fleet_path) -> list[Plan]:
         plans += await _traced(
             db,
             "check-in",
-            lambda: service.check_in(db, who, kind="practice", note="steady", day="today"),
+            lambda: member_service.check_in(db, who, kind="practice", note="steady", day="today"),
         )
         journey_who = Who(c.GROUP_ID, c.journey_user(3), c.NOON, "UTC")
-        plans += await _traced(db, "/journey", lambda: service.journey(db, journey_who))
+        plans += await _traced(db, "/journey", lambda: member_service.journey(db, journey_who))
         bot = KeepGoingBot(settings=settings_for(history_path), db=db, clock=lambda: c.NOON)
         cog = ScheduledPosts(bot)
         plans += await _traced(db, "weekly recap", lambda: cog.recap(recap_plan()))
@@ -90,16 +90,16 @@ async def hot_plans(history_path, fleet_path) -> list[Plan]:
         await db.close()
     db = await open_database(fleet_path)
     try:
-        plans += await _traced(db, "DMs due", lambda: personal.due_dms(db, c.BURST_AT))
+        plans += await _traced(db, "DMs due", lambda: personal_dms.due_dms(db, c.BURST_AT))
         member = c.FLEET_MEMBER_BASE + 7
 
         async def dm_path() -> None:
-            await personal.claim_dm(db, 1, c.BURST_AT)
-            await personal.dms_closed(db, member)
-            await personal.dm_channel(db, member)
-            await personal.set_dm_channel(db, member, member + 1)
-            await personal.finish_dm(db, 1, "sent", c.BURST_AT)
-            await personal.take_dm_notice(db, c.fleet_group(0), member)
+            await personal_dms.claim_dm(db, 1, c.BURST_AT)
+            await personal_dms.dms_closed(db, member)
+            await personal_dms.dm_channel(db, member)
+            await personal_dms.set_dm_channel(db, member, member + 1)
+            await personal_dms.finish_dm(db, 1, "sent", c.BURST_AT)
+            await personal_dms.take_dm_notice(db, c.fleet_group(0), member)
 
         plans += await _traced(db, "DM send and command completion", dm_path)
     finally:

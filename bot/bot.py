@@ -17,7 +17,7 @@ from bot.dms import DirectMessenger
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.tree import KeepGoingTree
-from storage import queries
+from storage import member_records
 from storage.db import Database, WalCheckpointer
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,10 @@ EXTENSIONS = (
     "cogs.member_settings",
     "cogs.pause",
     "cogs.reflection",
-    "cogs.personal",
+    "cogs.direct_messages",
     "cogs.encourage",
     "cogs.mydata",
-    "cogs.posts",
+    "cogs.scheduled_posts",
     "cogs.setup",
 )
 
@@ -114,7 +114,7 @@ class KeepGoingBot(commands.Bot):
         """Sync slash commands; with ``only_if_changed``, only when the tree changed since the
         last sync recorded in the database. Returns whether a sync happened."""
         digest = self.tree_hash()
-        if only_if_changed and await queries.get_state(self.db, TREE_HASH_KEY) == digest:
+        if only_if_changed and await member_records.get_state(self.db, TREE_HASH_KEY) == digest:
             log.info("command tree unchanged since the last sync; not syncing")
             return False
         synced = await self.tree.sync()
@@ -124,5 +124,5 @@ class KeepGoingBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             copied = await self.tree.sync(guild=guild)
             log.info("copied %d commands to guild %s", len(copied), target)
-        await queries.set_state(self.db, TREE_HASH_KEY, digest)
+        await member_records.set_state(self.db, TREE_HASH_KEY, digest)
         return True

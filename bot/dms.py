@@ -17,7 +17,7 @@ import aiohttp
 import discord
 from aiolimiter import AsyncLimiter
 
-from storage import personal
+from storage import personal_dms
 
 if TYPE_CHECKING:
     from bot.bot import KeepGoingBot
@@ -53,17 +53,17 @@ class DirectMessenger:
         self.sent_times: deque[float] = deque(maxlen=1000)
 
     async def _channel(self, user_id: int) -> discord.abc.Messageable:
-        channel_id = await personal.dm_channel(self.bot.db, user_id)
+        channel_id = await personal_dms.dm_channel(self.bot.db, user_id)
         if channel_id is None:
             created = await self.bot.create_dm(discord.Object(id=user_id))
             channel_id = created.id
-            await personal.set_dm_channel(self.bot.db, user_id, channel_id)
+            await personal_dms.set_dm_channel(self.bot.db, user_id, channel_id)
         return self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
 
     async def send(self, user_id: int, content: str, **kwargs: Any) -> discord.Message | None:
         """Send one DM, paced. Returns None when the member's DMs are closed (now or known
         before); other Discord errors propagate to the caller."""
-        if await personal.dms_closed(self.bot.db, user_id):
+        if await personal_dms.dms_closed(self.bot.db, user_id):
             return None
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         try:
@@ -75,7 +75,7 @@ class DirectMessenger:
                     message = await channel.send(content, **kwargs)
             except discord.NotFound:
                 # The stored DM channel is gone: open a new one, once.
-                await personal.forget_dm_channel(self.bot.db, user_id)
+                await personal_dms.forget_dm_channel(self.bot.db, user_id)
                 channel = await self._channel(user_id)
                 async with self.limiter:
                     message = await channel.send(content, **kwargs)
@@ -83,7 +83,7 @@ class DirectMessenger:
         except discord.Forbidden as error:
             if error.code != CANNOT_DM:
                 raise
-            await personal.set_dm_state(self.bot.db, user_id, "closed")
+            await personal_dms.set_dm_state(self.bot.db, user_id, "closed")
             log.info("user %s does not accept DMs; not trying again by myself", user_id)
             return None
         return message

@@ -18,9 +18,9 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from bot.posts import schedule_of
-from bot.schedule import GRACE, GROUP_JOBS
-from storage import posts as store
+from bot.rules.schedule import GRACE, GROUP_JOBS
+from bot.services.posting import schedule_of
+from storage import group_posts
 from storage.db import Database
 from storage.models import GroupConfig
 
@@ -85,13 +85,13 @@ class PostScheduler:
     async def rebuild(self, guild_id: int | None = None) -> None:
         """Make the jobs match the database: every group's, or one group's after a change."""
         if guild_id is None:
-            configs = await store.groups_with_posts(self.db)
+            configs = await group_posts.groups_with_posts(self.db)
             wanted = {job_id(k, c.guild_id) for c in configs for k in GROUP_JOBS if _active(c, k)}
             for job in self.scheduler.get_jobs():
                 if job.id.split(":")[0] in GROUP_JOBS and job.id not in wanted:
                     job.remove()
         else:
-            config = await store.group_config(self.db, guild_id)
+            config = await group_posts.group_config(self.db, guild_id)
             configs = [config] if config else []
             if config is None:
                 for kind in GROUP_JOBS:
@@ -146,7 +146,7 @@ class PostScheduler:
     async def catch_up(self) -> None:
         """At start-up: send what was missed while the bot was down (within grace), record
         what is too late as skipped, and resend claimed-but-unconfirmed posts."""
-        for config in await store.groups_with_posts(self.db):
+        for config in await group_posts.groups_with_posts(self.db):
             for kind in GROUP_JOBS:
                 if not _active(config, kind):
                     continue

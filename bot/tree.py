@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.errors import UserFacingError
 from bot.logs import ids
+from bot.rules.errors import UserFacingError
 
 if TYPE_CHECKING:
     from bot.bot import KeepGoingBot

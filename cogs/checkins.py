@@ -10,14 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import service, texts
 from bot.bot import KeepGoingBot
-from bot.inputs import NOTE_LIMIT
+from bot.rules import texts
+from bot.rules.inputs import NOTE_LIMIT
+from bot.services import member_service
 from bot.tree import reply_private, report_error, reports_errors
-from cogs.common import who
 from cogs.reflection import reflection_followup
-from cogs.replies import KIND_EMOJI, KIND_LABELS, consistency_line, short_date
-from storage import queries
+from cogs.ui.context import who
+from cogs.ui.wording import KIND_EMOJI, KIND_LABELS, consistency_line, short_date
+from storage import member_records
 from storage.models import Checkin
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class CheerButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         bot = interaction.client
-        checkin = await queries.get_checkin(bot.db, self.checkin_id)
+        checkin = await member_records.get_checkin(bot.db, self.checkin_id)
         if checkin is None or checkin.guild_id != interaction.guild_id:
             await reply_private(interaction, "That check-in isn't here any more.")
             return
@@ -63,14 +64,14 @@ class CheerButton(
                 interaction, "That's your own check-in: the cheers are for you to enjoy."
             )
             return
-        added, count = await queries.add_cheer(
+        added, count = await member_records.add_cheer(
             bot.db, checkin.id, checkin.guild_id, interaction.user.id, bot.now()
         )
         if added:  # the author hears about cheers in one quiet DM a day at most
-            author = service.Who(
+            author = member_service.Who(
                 checkin.guild_id, checkin.user_id, bot.now(), bot.settings.default_timezone
             )
-            await service.plan_cheer_summary(bot.db, author)
+            await member_service.plan_cheer_summary(bot.db, author)
         view = discord.ui.View(timeout=None)
         view.add_item(CheerButton(checkin.id, count))
         if added:
@@ -87,7 +88,7 @@ def shared_post(author_name: str, kind: str, note: str | None) -> str:
     return line
 
 
-def checkin_reply(outcome: service.CheckinOutcome, day: str) -> str:
+def checkin_reply(outcome: member_service.CheckinOutcome, day: str) -> str:
     """The private acknowledgement: what was recorded and the member's own consistency."""
     checkin = outcome.checkin
     when = "today" if day == "today" else "yesterday"
@@ -121,7 +122,7 @@ async def record_and_reply(
     Used by /checkin and by the Check in modal under morning prompts (in the channel, or in a
     DM, where ``guild_id`` names the group).
     """
-    outcome = await service.check_in(
+    outcome = await member_service.check_in(
         interaction.client.db, who(interaction, guild_id), kind=kind, note=note, day=day
     )
     await interaction.response.send_message(checkin_reply(outcome, day), ephemeral=True)
@@ -151,7 +152,9 @@ async def share_checkin(interaction: discord.Interaction[KeepGoingBot], checkin:
             interaction, "Your check-in is saved, but I couldn't post it in this channel."
         )
         return
-    await queries.set_shared_post(interaction.client.db, checkin.id, message.channel.id, message.id)
+    await member_records.set_shared_post(
+        interaction.client.db, checkin.id, message.channel.id, message.id
+    )
 
 
 class CheckinModal(discord.ui.Modal, title="Check in"):

@@ -11,18 +11,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import service
 from bot.bot import KeepGoingBot
-from bot.buddies import pair_members, repeat_couples
-from bot.days import week_start
-from bot.errors import UserFacingError
-from bot.inputs import NOTE_LIMIT, required_text
-from bot.posts import schedule_of
-from bot.schedule import GRACE, latest_occurrence
+from bot.rules.buddies import pair_members, repeat_couples
+from bot.rules.days import week_start
+from bot.rules.errors import UserFacingError
+from bot.rules.inputs import NOTE_LIMIT, required_text
+from bot.rules.schedule import GRACE, latest_occurrence
+from bot.services import member_service
+from bot.services.posting import schedule_of
 from bot.tree import reply_private
-from cogs.common import who
-from storage import encourage as store
-from storage import posts as group_store
+from cogs.ui.context import who
+from storage import encouragement, group_posts
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +67,12 @@ class Encourage(commands.Cog):
         if member.bot:
             raise UserFacingError("Bots keep going without encouragement. Pick a person!")
         me = who(interaction)
-        ctx = await service.member_context(self.bot.db, me)  # the group's row exists from here
-        last = await store.last_encouragement(self.bot.db, me.guild_id, me.user_id, member.id)
+        ctx = await member_service.member_context(
+            self.bot.db, me
+        )  # the group's row exists from here
+        last = await encouragement.last_encouragement(
+            self.bot.db, me.guild_id, me.user_id, member.id
+        )
         if last is not None and me.now - last < COOLDOWN:
             minutes = max(1, int((COOLDOWN - (me.now - last)).total_seconds() // 60))
             await reply_private(
@@ -90,7 +93,7 @@ class Encourage(commands.Cog):
                     replied_user=False,
                 ),
             )
-            await store.add_encouragement(
+            await encouragement.add_encouragement(
                 self.bot.db,
                 me.guild_id,
                 me.user_id,
@@ -124,7 +127,7 @@ class Encourage(commands.Cog):
                 "You could encourage them here in the channel instead.",
             )
             return
-        await store.add_encouragement(
+        await encouragement.add_encouragement(
             self.bot.db,
             me.guild_id,
             me.user_id,
@@ -142,11 +145,11 @@ class Encourage(commands.Cog):
     @buddies.command(name="join", description="Be paired with another member each week.")
     async def buddies_join(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         me = who(interaction)
-        ctx = await service.member_context(self.bot.db, me)
-        joined = await store.join_buddies(
+        ctx = await member_service.member_context(self.bot.db, me)
+        joined = await encouragement.join_buddies(
             self.bot.db, me.guild_id, me.user_id, first_day=ctx.first_day, now=me.now
         )
-        await service.reopen_dms(self.bot.db, me.user_id)
+        await member_service.reopen_dms(self.bot.db, me.user_id)
         if joined:  # a group seen for the first time gets its weekly pairing job now
             await self.bot.scheduler.rebuild(me.guild_id)
         text = (
@@ -160,7 +163,7 @@ class Encourage(commands.Cog):
     @buddies.command(name="leave", description="Stop being paired each week.")
     async def buddies_leave(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         me = who(interaction)
-        left = await store.leave_buddies(self.bot.db, me.guild_id, me.user_id)
+        left = await encouragement.leave_buddies(self.bot.db, me.guild_id, me.user_id)
         await reply_private(
             interaction,
             "Done: no more weekly buddies. You're welcome back any time."
@@ -170,7 +173,7 @@ class Encourage(commands.Cog):
 
     async def pair_week(self, guild_id: int, kind: str) -> None:
         """The weekly job: pair willing members once per week and plan their introductions."""
-        config = await group_store.group_config(self.bot.db, guild_id)
+        config = await group_posts.group_config(self.bot.db, guild_id)
         if config is None or not config.buddies.enabled:
             return
         now = self.bot.now()
@@ -181,18 +184,20 @@ class Encourage(commands.Cog):
         if config.buddies.since is not None and occurrence < config.buddies.since:
             return  # set up after that occurrence: it was never due
         week = week_start(occurrence.astimezone(tz).date())
-        if await store.week_paired(self.bot.db, guild_id, week):
+        if await encouragement.week_paired(self.bot.db, guild_id, week):
             return
         if now - occurrence > GRACE["buddies"]:
             log.warning("buddies for guild %s week %s missed beyond grace", guild_id, week)
             return
         today = now.astimezone(tz).date()
-        candidates = await store.buddy_candidates(self.bot.db, guild_id, today)
-        recent = await store.recent_groups(
+        candidates = await encouragement.buddy_candidates(self.bot.db, guild_id, today)
+        recent = await encouragement.recent_groups(
             self.bot.db, guild_id, week - timedelta(weeks=RECENT_WEEKS), week
         )
         groups = pair_members(candidates, recent, self.rng)
-        saved = await store.save_pairing(self.bot.db, guild_id, week, groups, due_at=now, now=now)
+        saved = await encouragement.save_pairing(
+            self.bot.db, guild_id, week, groups, due_at=now, now=now
+        )
         if saved:
             log.info(
                 "paired %d buddy groups for guild %s week %s (%d repeats)",

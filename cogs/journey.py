@@ -6,11 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import service
 from bot.bot import KeepGoingBot
-from bot.service import JourneyView
-from cogs.common import who
-from cogs.replies import days, weeks
+from bot.services import member_service
+from bot.services.member_service import JourneyView
+from cogs.ui.context import who
+from cogs.ui.wording import days, weeks
 
 
 def journey_text(view: JourneyView) -> str:
@@ -39,7 +39,7 @@ class Journey(commands.Cog):
     @app_commands.command(name="journey", description="Your own numbers, only for you.")
     @app_commands.guild_only()
     async def journey(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        view = await service.journey(self.bot.db, who(interaction))
+        view = await member_service.journey(self.bot.db, who(interaction))
         await interaction.response.send_message(journey_text(view), ephemeral=True)
 
 

@@ -9,9 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import service
 from bot.bot import KeepGoingBot
-from cogs.common import who
+from bot.services import member_service
+from cogs.ui.context import who
 from storage.models import Member
 
 
@@ -73,7 +73,7 @@ class MemberSettings(
 
     @app_commands.command(name="show", description="See your settings.")
     async def show(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        ctx = await service.member_context(self.bot.db, who(interaction))
+        ctx = await member_service.member_context(self.bot.db, who(interaction))
         await interaction.response.send_message(
             settings_text(ctx.member, ctx.group.timezone), ephemeral=True
         )
@@ -84,7 +84,7 @@ class MemberSettings(
     async def timezone(
         self, interaction: discord.Interaction[KeepGoingBot], zone: app_commands.Range[str, 1, 64]
     ) -> None:
-        member = await service.set_timezone(self.bot.db, who(interaction), zone)
+        member = await member_service.set_timezone(self.bot.db, who(interaction), zone)
         await interaction.response.send_message(
             f"Your days now follow {member.timezone}.", ephemeral=True
         )
@@ -94,7 +94,7 @@ class MemberSettings(
     async def weekly_target(
         self, interaction: discord.Interaction[KeepGoingBot], days: app_commands.Range[int, 1, 7]
     ) -> None:
-        member = await service.set_weekly_target(self.bot.db, who(interaction), days)
+        member = await member_service.set_weekly_target(self.bot.db, who(interaction), days)
         await interaction.response.send_message(
             f"Your weekly target is now {member.weekly_target} "
             f"day{'s' if member.weekly_target != 1 else ''} a week. "
@@ -109,7 +109,7 @@ class MemberSettings(
     async def celebrate_me(
         self, interaction: discord.Interaction[KeepGoingBot], enabled: bool
     ) -> None:
-        await service.set_celebrate_me(self.bot.db, who(interaction), enabled)
+        await member_service.set_celebrate_me(self.bot.db, who(interaction), enabled)
         text = (
             "Your milestones may now be celebrated by name in the weekly recap."
             if enabled
@@ -127,7 +127,7 @@ class MemberSettings(
         enabled: bool,
         time: app_commands.Range[str, 1, 5] | None = None,
     ) -> None:
-        member = await service.set_morning_dm(self.bot.db, who(interaction), enabled, time)
+        member = await member_service.set_morning_dm(self.bot.db, who(interaction), enabled, time)
         text = (
             f"Morning prompts by DM are on, at {member.morning_dm_time or '09:00'} your time."
             if enabled
@@ -138,7 +138,7 @@ class MemberSettings(
     @app_commands.command(name="recap-dm", description="Your own weekly recap by DM.")
     @app_commands.describe(enabled="On or off")
     async def recap_dm(self, interaction: discord.Interaction[KeepGoingBot], enabled: bool) -> None:
-        await service.set_recap_dm(self.bot.db, who(interaction), enabled)
+        await member_service.set_recap_dm(self.bot.db, who(interaction), enabled)
         text = (
             "Your personal weekly recap will come by DM on Sunday evenings, your time."
             if enabled
@@ -153,7 +153,7 @@ class MemberSettings(
     async def patience_dm(
         self, interaction: discord.Interaction[KeepGoingBot], enabled: bool
     ) -> None:
-        await service.set_patience_dm(self.bot.db, who(interaction), enabled)
+        await member_service.set_patience_dm(self.bot.db, who(interaction), enabled)
         text = (
             "Personal patience reminders are on: after a quiet week, one gentle DM."
             if enabled

@@ -17,8 +17,8 @@ from discord.ext import commands
 from bot.bot import KeepGoingBot
 from bot.logs import ids
 from bot.tree import reply_private, report_error
-from cogs.common import who
-from storage import mydata
+from cogs.ui.context import who
+from storage import member_data
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class ConfirmDelete(discord.ui.View):
     async def confirm(
         self, interaction: discord.Interaction[KeepGoingBot], button: discord.ui.Button[Any]
     ) -> None:
-        counts = await mydata.delete_member(self.bot.db, self.guild_id, self.user_id)
+        counts = await member_data.delete_member(self.bot.db, self.guild_id, self.user_id)
         self.stop()
         log.info(
             "deleted member data on request (guild=%s user=%s rows=%d)",
@@ -108,11 +108,11 @@ class MyData(
         me = who(interaction)
         # A long history can take a moment: answer within Discord's 3 seconds, then deliver.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await mydata.export_member(self.bot.db, me.guild_id, me.user_id, me.now)
+        data = await member_data.export_member(self.bot.db, me.guild_id, me.user_id, me.now)
         blob = json.dumps(data, ensure_ascii=False, indent=2).encode()
         await interaction.followup.send(
             "Here is everything Keep Going stores about you in this server. " + PRIVACY_NOTE,
-            file=discord.File(io.BytesIO(blob), filename="keepgoing-mydata.json"),
+            file=discord.File(io.BytesIO(blob), filename="keepgoing-member_data.json"),
             ephemeral=True,
         )
 
@@ -133,26 +133,26 @@ class MyData(
     async def purge(self) -> None:
         """Daily: forget members who left, and servers that removed the bot, past retention."""
         cutoff = self.bot.now() - timedelta(days=self.bot.settings.retention_days)
-        members, groups = await mydata.purge_departed(self.bot.db, cutoff)
+        members, groups = await member_data.purge_departed(self.bot.db, cutoff)
         log.info("retention purge: %d members and %d groups deleted", members, groups)
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        await mydata.mark_member_left(
+        await member_data.mark_member_left(
             self.bot.db, payload.guild_id, payload.user.id, self.bot.now()
         )
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
-        await mydata.mark_member_back(self.bot.db, member.guild.id, member.id)
+        await member_data.mark_member_back(self.bot.db, member.guild.id, member.id)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await mydata.mark_group_left(self.bot.db, guild.id, self.bot.now())
+        await member_data.mark_group_left(self.bot.db, guild.id, self.bot.now())
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await mydata.mark_group_back(self.bot.db, guild.id)
+        await member_data.mark_group_back(self.bot.db, guild.id)
 
 
 async def setup(bot: KeepGoingBot) -> None:

@@ -6,10 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import service, texts
 from bot.bot import KeepGoingBot
-from bot.inputs import PAUSE_REASON_LIMIT
-from cogs.common import who
+from bot.rules import texts
+from bot.rules.inputs import PAUSE_REASON_LIMIT
+from bot.services import member_service
+from cogs.ui.context import who
 
 
 class Pause(commands.Cog):
@@ -30,7 +31,9 @@ class Pause(commands.Cog):
         until: app_commands.Range[str, None, 10] | None = None,
         reason: app_commands.Range[str, None, PAUSE_REASON_LIMIT] | None = None,
     ) -> None:
-        started = await service.pause(self.bot.db, who(interaction), until=until, reason=reason)
+        started = await member_service.pause(
+            self.bot.db, who(interaction), until=until, reason=reason
+        )
         back = (
             f" until {started.end_date.isoformat()}"
             if started.end_date
@@ -46,7 +49,7 @@ class Pause(commands.Cog):
     @app_commands.command(name="resume", description="End your pause: today counts again.")
     @app_commands.guild_only()
     async def resume(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        ended = await service.resume(self.bot.db, who(interaction))
+        ended = await member_service.resume(self.bot.db, who(interaction))
         welcome = texts.pick(texts.WELCOME_BACK, ended.id)
         await interaction.response.send_message(
             f"{welcome}\nToday counts again: check in whenever you're ready.", ephemeral=True

@@ -10,12 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import service, texts
 from bot.bot import KeepGoingBot
-from bot.inputs import NOTE_LIMIT, REFLECTION_LIMIT
+from bot.rules import texts
+from bot.rules.inputs import NOTE_LIMIT, REFLECTION_LIMIT
+from bot.services import member_service
 from bot.tree import reply_private, report_error, reports_errors
-from cogs.common import who
-from storage import personal
+from cogs.ui.context import who
+from storage import personal_dms
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class ReflectModal(discord.ui.Modal, title="Reflect on a setback"):
             self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction[KeepGoingBot]) -> None:  # type: ignore[override]
-        count = await service.reflect(
+        count = await member_service.reflect(
             interaction.client.db,
             who(interaction, self.guild_id),
             what_happened=self.answers[0].value,
@@ -123,11 +124,11 @@ class ShareWinButton(
     @reports_errors
     async def callback(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         db = interaction.client.db
-        win = await personal.get_win(db, self.win_id)
+        win = await personal_dms.get_win(db, self.win_id)
         if win is None or win["user_id"] != interaction.user.id:
             await reply_private(interaction, "Only the person who had this win can share it.")
             return
-        if not await personal.mark_win_shared(db, self.win_id):
+        if not await personal_dms.mark_win_shared(db, self.win_id):
             await reply_private(interaction, "You've shared this one already. 🎉")
             return
         name = discord.utils.escape_markdown(interaction.user.display_name)
@@ -144,8 +145,8 @@ async def open_reflection(interaction: discord.Interaction[KeepGoingBot], *, gui
     are closed: the caller then offers the reflection right here, privately."""
     bot = interaction.client
     member_who = who(interaction, guild_id)
-    await personal.reopen_dms(bot.db, interaction.user.id)  # this command needs DMs: try once
-    reason = await service.one_reason(bot.db, member_who, interaction.id)
+    await personal_dms.reopen_dms(bot.db, interaction.user.id)  # this command needs DMs: try once
+    reason = await member_service.one_reason(bot.db, member_who, interaction.id)
     guild = bot.get_guild(guild_id)
     lines = [
         f"A setback in {guild.name if guild else 'your group'}. It happens to everyone who "
@@ -159,7 +160,7 @@ async def open_reflection(interaction: discord.Interaction[KeepGoingBot], *, gui
     view.add_item(ReflectButton(guild_id, interaction.user.id))
     sent = await bot.dms.send(interaction.user.id, "\n".join(lines), view=view)
     if sent is None:
-        await personal.take_dm_notice(bot.db, guild_id, interaction.user.id)
+        await personal_dms.take_dm_notice(bot.db, guild_id, interaction.user.id)
     return sent is not None
 
 
@@ -195,7 +196,7 @@ class Reflection(commands.Cog):
         interaction: discord.Interaction[KeepGoingBot],
         what: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
     ) -> None:
-        outcome = await service.check_in(
+        outcome = await member_service.check_in(
             self.bot.db, who(interaction), kind="setback", note=what, day="today"
         )
         await interaction.response.send_message(
@@ -213,7 +214,7 @@ class Reflection(commands.Cog):
         interaction: discord.Interaction[KeepGoingBot],
         what: app_commands.Range[str, None, NOTE_LIMIT] | None = None,
     ) -> None:
-        win_id = await service.record_win(self.bot.db, who(interaction), what)
+        win_id = await member_service.record_win(self.bot.db, who(interaction), what)
         view = discord.ui.View(timeout=None)
         view.add_item(ShareWinButton(win_id))
         await interaction.response.send_message(

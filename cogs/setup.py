@@ -9,11 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import group_setup
 from bot.bot import KeepGoingBot
-from bot.errors import UserFacingError
-from bot.group_setup import POST_NAMES, PostStatus
-from bot.schedule import WEEKDAYS
+from bot.rules.errors import UserFacingError
+from bot.rules.schedule import WEEKDAYS
+from bot.services import group_setup
+from bot.services.group_setup import POST_NAMES, PostStatus
 from cogs.member_settings import zone_autocomplete
 from storage.models import GroupConfig
 
@@ -247,7 +247,7 @@ class Setup(
         self, interaction: discord.Interaction[KeepGoingBot], kind: TextKind
     ) -> None:
         config = await self._config(interaction)
-        texts = await group_setup.store.list_group_texts(self.bot.db, config.guild_id, kind)
+        texts = await group_setup.list_texts(self.bot.db, config.guild_id, kind)
         if not texts:
             await interaction.response.send_message(
                 f"The group has no {kind} texts of its own yet: only the built-in ones are "

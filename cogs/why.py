@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import service
 from bot.bot import KeepGoingBot
-from bot.inputs import REASON_LIMIT
-from cogs.common import who
+from bot.rules.inputs import REASON_LIMIT
+from bot.services import member_service
+from cogs.ui.context import who
 
 
 @app_commands.guild_only()
@@ -25,7 +25,7 @@ class Why(commands.GroupCog, group_name="why", group_description="Why you train,
         interaction: discord.Interaction[KeepGoingBot],
         reason: app_commands.Range[str, 1, REASON_LIMIT],
     ) -> None:
-        count = await service.add_reason(self.bot.db, who(interaction), reason)
+        count = await member_service.add_reason(self.bot.db, who(interaction), reason)
         await interaction.response.send_message(
             f"Written down as reason {count}. I'll show it back to you when it matters, "
             "and only to you.",
@@ -34,7 +34,7 @@ class Why(commands.GroupCog, group_name="why", group_description="Why you train,
 
     @app_commands.command(name="list", description="Read your reasons (only you can see them).")
     async def list(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        reasons = await service.list_reasons(self.bot.db, who(interaction))
+        reasons = await member_service.list_reasons(self.bot.db, who(interaction))
         if not reasons:
             await interaction.response.send_message(
                 "You haven't written down why you train yet. Start with `/why add`.",
@@ -52,7 +52,7 @@ class Why(commands.GroupCog, group_name="why", group_description="Why you train,
     @app_commands.command(name="remove", description="Remove one of your reasons.")
     @app_commands.describe(number="The reason's number, as shown by /why list")
     async def remove(self, interaction: discord.Interaction[KeepGoingBot], number: int) -> None:
-        removed = await service.remove_reason(self.bot.db, who(interaction), number)
+        removed = await member_service.remove_reason(self.bot.db, who(interaction), number)
         await interaction.response.send_message(
             f"Removed reason {number}:\n>>> {removed.text}", ephemeral=True
         )

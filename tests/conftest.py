@@ -13,7 +13,7 @@ import simcord
 from discord import app_commands
 
 from bot.bot import KeepGoingBot
-from bot.errors import UserFacingError
+from bot.rules.errors import UserFacingError
 from bot.settings import Settings
 from bot.tree import database_trouble
 from storage import Database, open_database

@@ -51,15 +51,14 @@ import discord  # noqa: E402
 import simcord  # noqa: E402
 from discord import app_commands  # noqa: E402
 
-import storage.queries  # noqa: E402
-from bot import posts as post_rules  # noqa: E402
+import storage.member_records  # noqa: E402
 from bot.__main__ import run_until_signal  # noqa: E402
 from bot.bot import KeepGoingBot  # noqa: E402
-from bot.errors import UserFacingError  # noqa: E402
-from bot.schedule import POST_KINDS, post_nonce  # noqa: E402
+from bot.rules.errors import UserFacingError  # noqa: E402
+from bot.rules.schedule import POST_KINDS, post_nonce  # noqa: E402
+from bot.services import posting  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from storage import open_database  # noqa: E402
-from storage import posts as post_store  # noqa: E402
+from storage import group_posts, open_database  # noqa: E402
 from tests.conftest import FakeClock  # noqa: E402
 from tests.discord_helpers import without_dm_pacing  # noqa: E402
 
@@ -262,7 +261,7 @@ async def checkins_mode(args: argparse.Namespace) -> int:
         emit("MEMBER", i, member.id, ZONES[i % len(ZONES)])
 
     if args.kill_after_commit is not None:
-        original_record = storage.queries.record_checkin
+        original_record = storage.member_records.record_checkin
         commits = 0
 
         async def record_then_maybe_die(*a: Any, **kw: Any) -> Any:
@@ -273,7 +272,7 @@ async def checkins_mode(args: argparse.Namespace) -> int:
                 die("commit")  # committed, never acknowledged
             return written
 
-        storage.queries.record_checkin = record_then_maybe_die  # type: ignore[assignment]
+        storage.member_records.record_checkin = record_then_maybe_die  # type: ignore[assignment]
 
     # The command in flight: (user id, local day, kind), and whether Discord got its ack.
     current: dict[str, Any] = {"command": None, "acked": False}
@@ -468,7 +467,7 @@ async def posts_mode(args: argparse.Namespace) -> int:
             die(point)
 
     PostWatch(env, world, clock, lambda: maybe_die("posted"))
-    original_plan, original_sent = post_rules.plan_post, post_rules.mark_sent
+    original_plan, original_sent = posting.plan_post, posting.mark_sent
 
     async def plan_then_maybe_die(*a: Any, **kw: Any) -> Any:
         plan = await original_plan(*a, **kw)
@@ -481,12 +480,12 @@ async def posts_mode(args: argparse.Namespace) -> int:
         maybe_die("sent")
 
     # cogs/posts.py calls posts.plan_post and posts.mark_sent through the module.
-    post_rules.plan_post = plan_then_maybe_die  # type: ignore[assignment]
-    post_rules.mark_sent = mark_sent_then_maybe_die  # type: ignore[assignment]
+    posting.plan_post = plan_then_maybe_die  # type: ignore[assignment]
+    posting.mark_sent = mark_sent_then_maybe_die  # type: ignore[assignment]
 
     await start(env, bot)  # setup_hook: jobs from the database, then the start-up catch-up
     with env.time_context():
-        config = await post_store.group_config(db, GUILD_ID)
+        config = await group_posts.group_config(db, GUILD_ID)
         configured = (
             config is not None
             and config.timezone == POSTS_ZONE

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.buddies import pair_members, repeat_couples
+from bot.rules.buddies import pair_members, repeat_couples
 
 FAST = settings(max_examples=100, deadline=None)
 

@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image, ImageChops
 
-from bot.chart import (
+from bot.rules.recap_chart import (
     BACKGROUND,
     HEIGHT,
     LAST_WEEK_COLOUR,

@@ -9,7 +9,7 @@ import pytest
 import simcord
 
 from bot.bot import KeepGoingBot
-from storage import queries
+from storage import member_records
 from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody, use_modified_client
 
@@ -39,7 +39,7 @@ async def test_checkin_is_recorded_and_answered_privately(world, db) -> None:
     assert result.response is not None
     assert "Practice recorded for today" in result.response.content
     assert "shown up: 1 day in all" in result.response.content
-    history = await queries.member_history(db, guild.id, alice.id)
+    history = await member_records.member_history(db, guild.id, alice.id)
     assert history.days == frozenset({datetime(2026, 11, 26).date()})
     # Nothing public was posted.
     assert channel.history() == []
@@ -81,8 +81,8 @@ async def test_local_day_follows_the_members_timezone(world, db, clock: FakeCloc
     await alice.slash(channel, "checkin", kind="practice")
     await bob.slash(channel, "checkin", kind="practice")  # the group's UTC
 
-    alice_days = (await queries.member_history(db, guild.id, alice.id)).days
-    bob_days = (await queries.member_history(db, guild.id, bob.id)).days
+    alice_days = (await member_records.member_history(db, guild.id, alice.id)).days
+    bob_days = (await member_records.member_history(db, guild.id, bob.id)).days
     assert alice_days == frozenset({datetime(2026, 11, 27).date()})
     assert bob_days == frozenset({datetime(2026, 11, 26).date()})
 
@@ -101,7 +101,7 @@ async def test_yesterday_allowed_until_local_noon(world, db, clock: FakeClock) -
     assert late.ephemeral
     assert "until noon" in late.response.content
     assert await count_checkins(db) == 1
-    history = await queries.member_history(db, guild.id, alice.id)
+    history = await member_records.member_history(db, guild.id, alice.id)
     assert history.days == frozenset({datetime(2026, 11, 25).date()})
 
 
@@ -211,7 +211,7 @@ async def test_unexpected_error_gets_a_calm_apology_and_is_logged(
     async def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bot.service.journey", broken)
+    monkeypatch.setattr("bot.services.member_service.journey", broken)
     result = await alice.slash(channel, "journey")
 
     assert result.ephemeral
@@ -236,13 +236,13 @@ async def test_commands_sync_only_when_the_tree_changed(
         )
 
     assert syncs() == 1  # first start with a new database
-    assert await queries.get_state(db, "command_tree_hash")
+    assert await member_records.get_state(db, "command_tree_hash")
     await simcord_env.restart_bot(
         KeepGoingBot(settings=settings, db=db, clock=clock, run_scheduler=False)
     )
     assert syncs() == 1  # same tree: no second sync
 
-    await queries.set_state(db, "command_tree_hash", "stale")
+    await member_records.set_state(db, "command_tree_hash", "stale")
     await simcord_env.restart_bot(
         KeepGoingBot(settings=settings, db=db, clock=clock, run_scheduler=False)
     )

@@ -7,7 +7,8 @@ What must hold ("Discord outages, rate limits and restarts: nothing acknowledged
 
 - every check-in the member saw acknowledged is in the database, with the kind of the last
   acknowledgement for that day, and each (group, member, local day) counts once;
-- ``/journey``'s numbers (``bot.service.journey``) equal what the distinct days give;
+- ``/journey``'s numbers (``bot.services.member_service.journey``) equal what the distinct
+  days give;
 - every scheduled post period has one post-log row, ``sent`` (or ``skipped`` when the bot was
   down past the grace window), and a period sent again after a crash was sent with the same
   nonce and the same content, so Discord returns the first message instead of a second.
@@ -40,12 +41,11 @@ import discord
 import pytest
 import simcord
 
-from bot import service
 from bot.bot import KeepGoingBot
-from bot.schedule import GRACE, post_nonce
+from bot.rules.schedule import GRACE, post_nonce
 from bot.scheduler import fire_second
-from storage import open_database
-from storage import posts as post_store
+from bot.services import member_service
+from storage import group_posts, open_database
 from tests.conftest import FakeClock
 from tests.crash_harness import (
     CHECKIN_START,
@@ -268,8 +268,8 @@ def check_checkins(db_path: Path, runs: list[Run], end: datetime) -> CheckinFigu
                 rests = sum(1 for (u, _), kind in stored.items() if u == user_id and kind == "rest")
                 today = end.astimezone(ZoneInfo(zones.get(user_id, "UTC"))).date()
                 current, longest = expected_streaks(days, today)
-                who = service.Who(GUILD_ID, user_id, end, "UTC")
-                stats = (await service.journey(db, who)).stats
+                who = member_service.Who(GUILD_ID, user_id, end, "UTC")
+                stats = (await member_service.journey(db, who)).stats
                 got = (stats.days_shown_up, stats.current_streak, stats.longest_streak)
                 want = (len(days), current, longest)
                 if got != want or stats.rest_days != rests:
@@ -589,6 +589,6 @@ async def test_a_restart_reports_no_missed_post_from_before_the_post_was_set_up(
     await simcord_env.settle()
 
     # Friday 20 Nov 12:00 came before the reminder existed: nothing was missed.
-    assert await post_store.last_failure(db, guild.id, "patience") is None
+    assert await group_posts.last_failure(db, guild.id, "patience") is None
     shown = await admin.slash(channel, "setup show")
     assert "Last problem" not in shown.response.content

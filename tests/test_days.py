@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.days import (
+from bot.rules.days import (
     YESTERDAY_CUTOFF,
     checkin_date,
     local_date,
@@ -15,7 +15,7 @@ from bot.days import (
     parse_timezone,
     week_start,
 )
-from bot.errors import UserFacingError
+from bot.rules.errors import UserFacingError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -424,6 +424,6 @@ def test_week_start_is_the_monday_on_or_before(day: date) -> None:
 
 
 def test_every_personal_dm_kind_has_a_grace_window() -> None:
-    from bot.personal import DM_KINDS, GRACE
+    from bot.rules.dm_times import DM_KINDS, GRACE
 
     assert set(GRACE) == set(DM_KINDS)

@@ -10,7 +10,7 @@ import pytest
 import simcord
 
 from bot.bot import KeepGoingBot
-from storage import personal
+from storage import personal_dms
 from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody, stored_message
 from tests.scheduling import run_until
@@ -153,7 +153,7 @@ async def test_buddies_pair_willing_members_once_a_week(
         joined = await member.slash(channel, "buddies join")
         assert joined.ephemeral
     await dave.slash(channel, "pause", until="2026-12-10")  # paused: left out
-    await personal.set_dm_state(db, erin.id, "closed")  # DMs closed: left out
+    await personal_dms.set_dm_state(db, erin.id, "closed")  # DMs closed: left out
 
     # Monday 30 Nov 09:00 (the group's UTC; the job fires at the group's own second of that
     # minute): pair, then the minute job introduces them.

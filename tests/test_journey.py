@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.days import week_start
-from bot.journey import (
+from bot.rules.days import week_start
+from bot.rules.journey import (
     JourneyStats,
     PausePeriod,
     consistency,

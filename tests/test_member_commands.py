@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 import simcord
 
-from storage import queries
+from storage import member_records
 from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody, use_modified_client
 
@@ -94,11 +94,11 @@ async def test_why_reason_over_300_from_a_modified_client(
 
 async def test_why_has_a_limit(world, db) -> None:
     _, channel, alice, _ = world
-    for n in range(queries.MAX_REASONS):
+    for n in range(member_records.MAX_REASONS):
         await alice.slash(channel, "why add", reason=f"reason {n}")
     result = await alice.slash(channel, "why add", reason="one too many")
     assert "Remove one" in result.response.content
-    assert await count(db, "reasons") == queries.MAX_REASONS
+    assert await count(db, "reasons") == member_records.MAX_REASONS
 
 
 # ----------------------------------------------------------------------------- /settings
@@ -113,7 +113,7 @@ async def test_settings_timezone_valid_and_unknown(world, db) -> None:
     bad = await alice.slash(channel, "settings timezone", zone="Mars/Olympus_Mons")
     assert bad.ephemeral
     assert "don't know the timezone" in bad.response.content
-    member = await queries.get_member(db, guild.id, alice.id)
+    member = await member_records.get_member(db, guild.id, alice.id)
     assert member.timezone == "Europe/Berlin"  # unchanged by the bad input
 
     shown = await alice.slash(channel, "settings show")
@@ -139,7 +139,7 @@ async def test_settings_weekly_target(world, db, monkeypatch: pytest.MonkeyPatch
         bad = await alice.slash(channel, "settings weekly-target", days=days)
         assert bad.ephemeral
         assert "from 1 to 7" in bad.response.content
-    member = await queries.get_member(db, guild.id, alice.id)
+    member = await member_records.get_member(db, guild.id, alice.id)
     assert member.weekly_target == 5
 
 
@@ -148,9 +148,9 @@ async def test_settings_celebrate_me_defaults_off(world, db) -> None:
     shown = await alice.slash(channel, "settings show")
     assert "celebrated by name in the group: off" in shown.response.content
     await alice.slash(channel, "settings celebrate-me", enabled=True)
-    assert (await queries.get_member(db, guild.id, alice.id)).celebrate_me is True
+    assert (await member_records.get_member(db, guild.id, alice.id)).celebrate_me is True
     await alice.slash(channel, "settings celebrate-me", enabled=False)
-    assert (await queries.get_member(db, guild.id, alice.id)).celebrate_me is False
+    assert (await member_records.get_member(db, guild.id, alice.id)).celebrate_me is False
 
 
 # ----------------------------------------------------------------------------- /pause
@@ -202,7 +202,7 @@ async def test_resume_ends_an_open_pause(world, db, clock: FakeClock) -> None:
     resumed = await alice.slash(channel, "resume")
     assert resumed.ephemeral
     assert "Today counts again" in resumed.response.content
-    pauses = await queries.list_pauses(db, guild.id, alice.id)
+    pauses = await member_records.list_pauses(db, guild.id, alice.id)
     assert [(p.start_date, p.end_date) for p in pauses] == [
         (date(2026, 11, 26), date(2026, 11, 30))
     ]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.journey import (
+from bot.rules.journey import (
     PausePeriod,
     advance_carry,
     carry_from_history,

@@ -13,7 +13,7 @@ import simcord
 
 from bot.bot import KeepGoingBot
 from cogs.mydata import ConfirmDelete
-from storage import mydata, queries
+from storage import member_data, member_records
 from tests.conftest import FakeClock
 
 
@@ -64,7 +64,7 @@ async def test_every_table_is_covered_by_the_deletion_map(db) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     }
-    assert tables == set(mydata.MEMBER_TABLES) | set(mydata.GROUP_TABLES)
+    assert tables == set(member_data.MEMBER_TABLES) | set(member_data.GROUP_TABLES)
 
 
 async def test_export_holds_exactly_the_members_data(world, simcord_env, simcord_bot) -> None:
@@ -76,7 +76,7 @@ async def test_export_holds_exactly_the_members_data(world, simcord_env, simcord
         isinstance(r.json, dict) and r.json.get("type") == 5 for r in simcord_env.http_requests
     )
     [attachment] = result.response.attachments
-    assert attachment.filename == "keepgoing-mydata.json"
+    assert attachment.filename == "keepgoing-member_data.json"
     raw = await attachment.read()
     data = json.loads(raw)
     text = raw.decode()
@@ -109,7 +109,7 @@ async def test_delete_leaves_no_row_about_the_member_anywhere(
 ) -> None:
     guild, channel, alice, bob = world
     before = await all_values(db)
-    for table in mydata.MEMBER_TABLES:
+    for table in member_data.MEMBER_TABLES:
         assert before[table], f"the fixture should put member data in {table}"
 
     asked = await alice.slash(channel, "mydata delete")
@@ -124,10 +124,10 @@ async def test_delete_leaves_no_row_about_the_member_anywhere(
         for row in rows:
             assert alice.id not in row, f"{table} still holds {row}"
     # Bob keeps his own data; what Alice sent him is gone (his received count drops).
-    assert (await queries.member_history(db, guild.id, bob.id)).days
+    assert (await member_records.member_history(db, guild.id, bob.id)).days
     received = await db.fetchall("SELECT * FROM encouragements WHERE target_id = ?", (bob.id,))
     assert received == []
-    assert "BOB-REASON" in [r.text for r in await queries.list_reasons(db, guild.id, bob.id)]
+    assert "BOB-REASON" in [r.text for r in await member_records.list_reasons(db, guild.id, bob.id)]
 
 
 async def test_delete_can_be_cancelled_and_expires(world, simcord_env, db) -> None:
@@ -135,13 +135,13 @@ async def test_delete_can_be_cancelled_and_expires(world, simcord_env, db) -> No
     asked = await alice.slash(channel, "mydata delete")
     kept = await alice.click(asked.response.message, label="Keep my data")
     assert kept.acknowledged
-    assert await queries.get_member(db, guild.id, alice.id) is not None
+    assert await member_records.get_member(db, guild.id, alice.id) is not None
 
     again = await alice.slash(channel, "mydata delete")
     await simcord_env.advance_time(301)
     message = again.response.message
     assert "expired" in message.content and not message.components
-    assert await queries.get_member(db, guild.id, alice.id) is not None
+    assert await member_records.get_member(db, guild.id, alice.id) is not None
 
 
 async def test_only_the_requester_can_confirm(simcord_bot: KeepGoingBot) -> None:
@@ -171,14 +171,14 @@ async def test_member_who_leaves_is_purged_after_retention_not_before(
     cog = simcord_bot.get_cog("MyData")
     clock.advance(days=29)
     await cog.purge()
-    assert await queries.get_member(db, guild.id, alice.id) is not None
+    assert await member_records.get_member(db, guild.id, alice.id) is not None
     clock.advance(days=2)
     await cog.purge()
-    assert await queries.get_member(db, guild.id, alice.id) is None
+    assert await member_records.get_member(db, guild.id, alice.id) is None
     assert (await db.fetchone("SELECT count(*) FROM checkins WHERE user_id = ?", (alice.id,)))[
         0
     ] == 0
-    assert await queries.get_member(db, guild.id, bob.id) is not None
+    assert await member_records.get_member(db, guild.id, bob.id) is not None
 
 
 async def test_member_who_returns_in_time_keeps_their_journey(
@@ -192,7 +192,7 @@ async def test_member_who_returns_in_time_keeps_their_journey(
     await simcord_env.settle()
     clock.advance(days=30)
     await simcord_bot.get_cog("MyData").purge()
-    history = await queries.member_history(db, guild.id, alice.id)
+    history = await member_records.member_history(db, guild.id, alice.id)
     assert len(history.days) == 2
 
 

@@ -10,10 +10,10 @@ import pytest
 import simcord
 from aiolimiter import AsyncLimiter
 
-from bot import texts
 from bot.bot import KeepGoingBot
 from bot.dms import DirectMessenger
-from storage import personal, queries
+from bot.rules import texts
+from storage import member_records, personal_dms
 from tests.conftest import FakeClock
 
 
@@ -153,7 +153,7 @@ async def test_quiet_spell_dm_once_until_the_next_checkin(
     assert len(dms(simcord_env, alice)) == 1
 
     await alice.slash(channel, "checkin", kind="rest")  # back: a new quiet DM is planned
-    pending = await personal.pending_dms(simcord_bot.db, channel.guild.id, alice.id)
+    pending = await personal_dms.pending_dms(simcord_bot.db, channel.guild.id, alice.id)
     assert [p.kind for p in pending] == ["quiet"]
 
 
@@ -187,7 +187,7 @@ async def test_morning_dms_at_each_members_local_time(
         shown, {"keepgoing:checkin:kind": ["practice"], "keepgoing:checkin:note": "easy 30"}
     )
     assert "Practice recorded for today" in done.response.content
-    history = await queries.member_history(db, guild.id, bob.id)
+    history = await member_records.member_history(db, guild.id, bob.id)
     assert history.days == frozenset({datetime(2026, 11, 28).date()})
 
 
@@ -197,8 +197,8 @@ async def test_due_dm_goes_out_once_across_a_restart(
     guild, channel, alice, _ = world
     await alice.slash(channel, "settings morning-dm", enabled=True, time="07:00")
     clock.set(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
-    [due] = await personal.due_dms(db, clock())
-    assert await personal.claim_dm(db, due.id, clock())  # claimed, then the bot died
+    [due] = await personal_dms.due_dms(db, clock())
+    assert await personal_dms.claim_dm(db, due.id, clock())  # claimed, then the bot died
 
     bot = KeepGoingBot(**bot_kwargs)
     await simcord_env.restart_bot(bot)
@@ -228,7 +228,7 @@ async def test_dms_closed_stored_noticed_once_never_retried_and_fallback(
     fallback = ack.followups[-1]
     assert fallback.ephemeral
     assert "couldn't DM you" in fallback.content
-    assert await personal.dms_closed(db, alice.id)
+    assert await personal_dms.dms_closed(db, alice.id)
     # The fallback button opens the same reflection, here in the server.
     shown = await alice.click(fallback.message, label="Reflect")
     await alice.submit_modal(shown, {"keepgoing:reflect:answer:2": "Sleep first"})
@@ -262,7 +262,7 @@ async def test_background_dm_failure_is_told_once_then_settings_retries(
     )
     clock.set(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
     await tick(simcord_env, simcord_bot)
-    assert await personal.dms_closed(db, alice.id)
+    assert await personal_dms.dms_closed(db, alice.id)
 
     first = await alice.slash(channel, "journey")
     assert any("DMs are closed to me" in f.content and f.ephemeral for f in first.followups)
@@ -359,5 +359,5 @@ async def test_a_stale_dm_channel_is_replaced_once(world, simcord_env, db) -> No
     ack = await alice.slash(channel, "setback")
     assert any("sent you a DM" in f.content for f in ack.followups)
     assert len(dms(simcord_env, alice)) == 1
-    stored = await personal.dm_channel(db, alice.id)
+    stored = await personal_dms.dm_channel(db, alice.id)
     assert stored == alice.user.dm_channel.id

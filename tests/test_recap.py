@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.days import week_start
-from bot.journey import Carry, PausePeriod, carry_from_history, is_paused
-from bot.recap import (
+from bot.rules.days import week_start
+from bot.rules.journey import Carry, PausePeriod, carry_from_history, is_paused
+from bot.rules.recap import (
     MESSAGE_LIMIT,
     RECAP_MILESTONE_DAYS,
     RECAP_MILESTONE_WEEKS,
@@ -25,11 +25,9 @@ from bot.recap import (
     recap_week,
     week_bounds_utc,
 )
-from bot.texts import WEEKLY_THOUGHTS
-from storage import Database, open_database
-from storage import queries as q
-from storage import recap_queries as rq
-from storage.recap_queries import (
+from bot.rules.texts import WEEKLY_THOUGHTS
+from storage import Database, member_records, open_database, recap_totals
+from storage.recap_totals import (
     MemberHistory,
     RecapCounts,
     celebrated_members,
@@ -68,7 +66,7 @@ async def checkin(
     guild_id: int = GUILD,
     note: str | None = None,
 ) -> None:
-    await q.record_checkin(
+    await member_records.record_checkin(
         db,
         guild_id=guild_id,
         user_id=user_id,
@@ -85,7 +83,7 @@ async def checkins(db: Database, user_id: int, days: list[date], *, guild_id: in
     history, hundreds of days for the milestones, in one transaction to keep the tests quick."""
     old = sorted(day for day in days if day < MONDAY - timedelta(weeks=1))
     if old:
-        await q.ensure_member(db, guild_id, user_id, FIRST_DAY, NOW)
+        await member_records.ensure_member(db, guild_id, user_id, FIRST_DAY, NOW)
         stamp = NOW.isoformat(timespec="seconds")
         async with db.transaction() as conn:
             await conn.executemany(
@@ -99,8 +97,8 @@ async def checkins(db: Database, user_id: int, days: list[date], *, guild_id: in
 
 
 async def groups(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "Europe/Berlin", NOW)
-    await q.ensure_group(db, OTHER_GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "Europe/Berlin", NOW)
+    await member_records.ensure_group(db, OTHER_GUILD, "UTC", NOW)
 
 
 # --------------------------------------------------------------------------- recap_counts
@@ -140,7 +138,7 @@ async def build_week(db: Database) -> None:
 
     # Dan: trained in October, paused from 1 to 20 November, back on Friday: came back.
     await checkins(db, DAN, days_from(date(2026, 10, 26), 5))
-    await q.start_pause(
+    await member_records.start_pause(
         db,
         GUILD,
         DAN,
@@ -263,12 +261,12 @@ WEEK_PARAMS = {"g": GUILD, "mon": "2026-11-23", "sun": "2026-11-29", "last_mon":
 async def test_recap_queries_use_the_indexes(db: Database) -> None:
     """The plans seek by guild and date or by member; none walks a whole table."""
     plans = {
-        "per_day": (rq._PER_DAY, (GUILD, "2026-11-16", "2026-11-30")),
-        "week_members": (rq._WEEK_MEMBERS, (GUILD, "2026-11-23")),
-        "encouragements": (rq._ENCOURAGEMENTS, (GUILD, "a", "b")),
-        "celebrated": (rq._CELEBRATED, WEEK_PARAMS),
-        "candidates": (rq._CANDIDATES, WEEK_PARAMS),
-        "pauses": (rq._PAUSES, {**WEEK_PARAMS, "ids": "[1, 2]"}),
+        "per_day": (recap_totals._PER_DAY, (GUILD, "2026-11-16", "2026-11-30")),
+        "week_members": (recap_totals._WEEK_MEMBERS, (GUILD, "2026-11-23")),
+        "encouragements": (recap_totals._ENCOURAGEMENTS, (GUILD, "a", "b")),
+        "celebrated": (recap_totals._CELEBRATED, WEEK_PARAMS),
+        "candidates": (recap_totals._CANDIDATES, WEEK_PARAMS),
+        "pauses": (recap_totals._PAUSES, {**WEEK_PARAMS, "ids": "[1, 2]"}),
     }
     details: dict[str, str] = {}
     for name, (sql, params) in plans.items():
@@ -298,7 +296,7 @@ PAT, QUIN, RAE, TESS, UMA, VIC, WREN, XAN = range(3001, 3009)
 
 
 async def opt_in(db: Database, user_id: int, guild_id: int = GUILD, **changes: int) -> None:
-    await q.update_member(
+    await member_records.update_member(
         db, guild_id, user_id, first_day=FIRST_DAY, now=NOW, celebrate_me=1, **changes
     )
 
@@ -336,7 +334,7 @@ async def test_celebrated_members_and_their_milestones(db: Database) -> None:
         d for d in weekly_days(year_ago, 53, (0, 3)) if not 0 <= (d - paused_monday).days < 7
     ]
     await checkins(db, UMA, uma_days)
-    await q.start_pause(
+    await member_records.start_pause(
         db,
         GUILD,
         UMA,
@@ -404,7 +402,7 @@ async def store_member_carry(db: Database, member: MemberHistory, today: date) -
     """The carry a check-in on ``today`` would have stored for the member."""
     past = {d for d in member.days if d <= today}
     carry = carry_from_history(past, set(), member.pauses, today, member.weekly_target)
-    await q.store_carry(db, GUILD, member.user_id, carry)
+    await member_records.store_carry(db, GUILD, member.user_id, carry)
 
 
 @st.composite
@@ -465,7 +463,7 @@ def test_candidates_from_stored_carries_give_the_same_milestones(
                 await opt_in(db, user_id, weekly_target=target)
                 past = {d for d in days if d <= moved}
                 carry = carry_from_history(past, set(), pauses, moved, target)
-                await q.store_carry(db, GUILD, user_id, carry)
+                await member_records.store_carry(db, GUILD, user_id, carry)
             whole = await celebrated_members(db, GUILD, MONDAY)
             candidates = await milestone_candidates(db, GUILD, MONDAY)
             assert {m.user_id for m in candidates} <= {m.user_id for m in whole}
@@ -489,7 +487,7 @@ async def test_a_paused_week_since_the_checkpoint_still_lets_the_rhythm_turn_52(
         days = [start + timedelta(days=i) for i in range((SUNDAY - start).days + 1)]
         if paused:
             days = [d for d in days if not is_paused([pause], d)]
-            await q.start_pause(
+            await member_records.start_pause(
                 db,
                 GUILD,
                 user_id,
@@ -503,7 +501,7 @@ async def test_a_paused_week_since_the_checkpoint_still_lets_the_rhythm_turn_52(
         await opt_in(db, user_id)
         carry = carry_from_history({d for d in days if d <= MONDAY}, set(), [], MONDAY, 3)
         assert carry.checkpoint < pause.start
-        await q.store_carry(db, GUILD, user_id, carry)
+        await member_records.store_carry(db, GUILD, user_id, carry)
 
     candidates = await milestone_candidates(db, GUILD, MONDAY)
     assert milestones(candidates, MONDAY) == Milestones((), (PAT,))
@@ -830,7 +828,7 @@ def test_recap_text_stays_within_discord_limit_and_mentions_nobody(
 
 
 def test_week_label_reads_as_people_say_it() -> None:
-    from bot.recap import week_label
+    from bot.rules.recap import week_label
 
     assert week_label(date(2026, 11, 23)) == "23 to 29 November"
     assert week_label(date(2026, 11, 30)) == "30 November to 6 December"

@@ -15,12 +15,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.days import week_start
-from bot.recap import week_bounds_utc
-from storage import mydata, open_database
-from storage import queries as q
+from bot.rules.days import week_start
+from bot.rules.recap import week_bounds_utc
+from storage import member_data, member_records, open_database
 from storage.db import Database, load_migrations
-from storage.recap_queries import recap_counts
+from storage.recap_totals import recap_counts
 
 GUILDS = (1, 2)
 USERS = (11, 12, 13, 14)
@@ -90,7 +89,7 @@ async def apply(db: Database, ops: list[tuple]) -> None:
     for op in ops:
         if op[0] == "checkin":
             _, guild, user, offset, kind = op
-            await q.record_checkin(
+            await member_records.record_checkin(
                 db,
                 guild_id=guild,
                 user_id=user,
@@ -109,7 +108,7 @@ async def apply(db: Database, ops: list[tuple]) -> None:
                 )
         else:
             _, guild, user = op
-            await mydata.delete_member(db, guild, user)
+            await member_data.delete_member(db, guild, user)
 
 
 def week_counts(days: Days, guild: int, monday: date) -> tuple[int, int, int]:
@@ -142,7 +141,7 @@ def test_kept_totals_equal_the_checkins(tmp_path: Path, ops: list[tuple], week: 
             db = await open_database(Path(folder) / "kg.sqlite3")
             try:
                 for guild in GUILDS:
-                    await q.ensure_group(db, guild, "UTC", NOW)
+                    await member_records.ensure_group(db, guild, "UTC", NOW)
                 await apply(db, ops)
                 days = await stored_days(db)
                 group_days, member_weeks = await kept_rows(db)
@@ -182,7 +181,7 @@ def test_a_yesterday_checkin_moves_the_weeks_first_day_and_what_came_before(
     async def run() -> None:
         db = await open_database(tmp_path / "kg.sqlite3")
         try:
-            await q.ensure_group(db, 1, "UTC", NOW)
+            await member_records.ensure_group(db, 1, "UTC", NOW)
             monday = date(2026, 1, 12)
             ops = [
                 ("checkin", 1, 11, (monday - timedelta(days=20) - START).days, "practice"),

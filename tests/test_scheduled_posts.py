@@ -11,13 +11,12 @@ import discord
 import pytest
 import simcord
 
-from bot import posts as post_rules
-from bot import texts
 from bot.bot import KeepGoingBot
-from bot.schedule import post_nonce
+from bot.rules import texts
+from bot.rules.schedule import post_nonce
 from bot.scheduler import fire_second
-from storage import posts as store
-from storage import queries
+from bot.services import posting
+from storage import group_posts, member_records
 from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody
 from tests.scheduling import run_until
@@ -162,7 +161,7 @@ async def test_post_missed_while_down_goes_out_late_within_grace(
     await simcord_env.restart_bot(bot)
     await simcord_env.settle()
     assert len(posts_in(channel)) == 1
-    entry = await store.post_log_entry(bot_kwargs["db"], guild.id, "morning", "2026-11-27")
+    entry = await group_posts.post_log_entry(bot_kwargs["db"], guild.id, "morning", "2026-11-27")
     assert entry.status == "sent"
 
     # Another restart in the same period sends nothing more.
@@ -181,7 +180,7 @@ async def test_post_missed_beyond_grace_is_skipped_and_shown(
     await simcord_env.settle()
 
     assert posts_in(channel) == []
-    entry = await store.post_log_entry(bot_kwargs["db"], guild.id, "morning", "2026-11-27")
+    entry = await group_posts.post_log_entry(bot_kwargs["db"], guild.id, "morning", "2026-11-27")
     assert entry.status == "skipped"
     assert any("skipped morning post" in r.getMessage() for r in caplog.records)
     shown = await admin.slash(channel, "setup show")
@@ -196,7 +195,7 @@ async def test_claimed_but_unconfirmed_post_is_resent_with_the_same_nonce(
     db = bot_kwargs["db"]
     # The bot claimed the 07:00 post and died before it could send.
     clock.set(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
-    plan = await post_rules.plan_post(db, guild.id, "morning", clock(), random.Random(1))
+    plan = await posting.plan_post(db, guild.id, "morning", clock(), random.Random(1))
     assert plan is not None
 
     clock.set(datetime(2026, 11, 27, 7, 5, tzinfo=UTC))
@@ -215,7 +214,7 @@ async def test_claimed_but_unconfirmed_post_is_resent_with_the_same_nonce(
     ]
     assert sends[-1]["nonce"] == post_nonce(guild.id, "morning", "2026-11-27")
     assert sends[-1]["enforce_nonce"] is True
-    entry = await store.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    entry = await group_posts.post_log_entry(db, guild.id, "morning", "2026-11-27")
     assert entry.status == "sent"
 
 
@@ -240,7 +239,7 @@ async def test_check_in_button_works_on_a_prompt_posted_before_a_restart(
     )
     assert done.ephemeral
     assert "Rest day recorded for today" in done.response.content
-    history = await queries.member_history(bot_kwargs["db"], guild.id, member.id)
+    history = await member_records.member_history(bot_kwargs["db"], guild.id, member.id)
     assert history.days == frozenset({datetime(2026, 11, 27).date()})
     assert history.rest_days == 1
     shared = [m for m in channel.history() if "checked in" in m.content]
@@ -267,8 +266,8 @@ async def test_modal_note_over_the_limit_is_refused(
 
 async def test_rotation_uses_every_text_before_repeating(db, clock: FakeClock) -> None:
     guild_id = 42
-    await queries.ensure_group(db, guild_id, "UTC", clock())
-    await store.set_post_config(
+    await member_records.ensure_group(db, guild_id, "UTC", clock())
+    await group_posts.set_post_config(
         db,
         guild_id,
         "morning",
@@ -279,15 +278,15 @@ async def test_rotation_uses_every_text_before_repeating(db, clock: FakeClock) -
         now=datetime(2025, 12, 31, tzinfo=UTC),
     )
     for n in range(3):
-        await store.add_group_text(db, guild_id, "morning", f"Our own prompt {n}", clock())
+        await group_posts.add_group_text(db, guild_id, "morning", f"Our own prompt {n}", clock())
     total = len(texts.MORNING_PROMPTS) + 3
     rng = random.Random(7)
     seen: list[str] = []
     clock.set(datetime(2026, 1, 1, 7, 0, tzinfo=UTC))
     for _ in range(total * 2):
-        plan = await post_rules.plan_post(db, guild_id, "morning", clock(), rng)
+        plan = await posting.plan_post(db, guild_id, "morning", clock(), rng)
         assert plan is not None
-        await post_rules.mark_sent(db, plan, 1, clock())
+        await posting.mark_sent(db, plan, 1, clock())
         seen.append(plan.text)
         clock.advance(days=1)
     first, second = seen[:total], seen[total:]
@@ -313,7 +312,7 @@ async def test_non_admins_are_refused_even_if_the_server_allows_the_command(
         result = await member.slash(channel, name, **options)
         assert result.ephemeral
         assert "Manage Server" in result.response.content
-    config = await store.group_config(db, guild.id)
+    config = await group_posts.group_config(db, guild.id)
     assert config is None or (config.timezone == "UTC" and not config.morning.enabled)
 
 
@@ -332,7 +331,7 @@ async def test_setup_bad_input_changes_nothing(
     result = await admin.slash(channel, command, **options)
     assert result.ephemeral
     assert expected in result.response.content
-    config = await store.group_config(db, guild.id)
+    config = await group_posts.group_config(db, guild.id)
     assert config.timezone == "UTC"
     assert not config.morning.enabled and not config.patience.enabled
 
@@ -345,7 +344,7 @@ async def test_setup_refuses_a_channel_the_bot_cannot_post_in(simcord_env, db) -
     result = await admin.slash(channel, "setup recap", channel=closed, time="18:00")
     assert result.ephemeral
     assert "I need Send Messages" in result.response.content
-    config = await store.group_config(db, guild.id)
+    config = await group_posts.group_config(db, guild.id)
     assert not config.recap.enabled and config.recap.channel_id is None
 
 
@@ -368,7 +367,7 @@ async def test_missing_permission_at_post_time_fails_only_that_group(
 
     assert posts_in(channel) == []
     assert len(posts_in(other_channel)) == 1
-    entry = await store.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    entry = await group_posts.post_log_entry(db, guild.id, "morning", "2026-11-27")
     assert entry.status == "failed"
     shown = await admin.slash(channel, "setup show")
     assert "Last problem: failed" in shown.response.content
@@ -387,7 +386,7 @@ async def test_setup_prompts_add_list_remove(simcord_env, db) -> None:
     bad = await admin.slash(channel, "setup prompts remove", kind="morning", number=3)
     assert "pick one from 1 to 2" in bad.response.content
     await admin.slash(channel, "setup prompts remove", kind="morning", number=1)
-    remaining = await store.list_group_texts(db, guild.id, "morning")
+    remaining = await group_posts.list_group_texts(db, guild.id, "morning")
     assert [t.text for t in remaining] == ["Hello @everyone"]
     empty = await admin.slash(channel, "setup prompts list", kind="patience")
     assert "no patience texts" in empty.response.content
@@ -419,7 +418,7 @@ async def test_passing_discord_fault_is_retried_with_the_same_nonce(
         if r.method == "POST" and r.path == f"/channels/{channel.id}/messages"
     ]
     assert nonces == [post_nonce(guild.id, "morning", "2026-11-27")] * 2
-    entry = await store.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    entry = await group_posts.post_log_entry(db, guild.id, "morning", "2026-11-27")
     assert entry.status == "sent"
 
 
@@ -448,7 +447,7 @@ async def test_faults_beyond_the_grace_window_end_as_skipped_never_doubled(
     ]
     assert retries[-1] <= datetime(2026, 11, 27, 9, 15, tzinfo=UTC)
     assert posts_in(channel) == []
-    entry = await store.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    entry = await group_posts.post_log_entry(db, guild.id, "morning", "2026-11-27")
     assert entry.status == "skipped"
 
 

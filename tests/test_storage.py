@@ -12,8 +12,7 @@ import aiosqlite
 import pytest
 
 import storage.db
-from storage import Database, open_database
-from storage import queries as q
+from storage import Database, member_records, open_database
 from storage.db import BUSY_TIMEOUT_MS, Migration, load_migrations
 from storage.models import CheckinWrite, Pause
 
@@ -41,8 +40,8 @@ async def count(db: Database, table: str) -> int:
 
 
 async def setup_member(db: Database, guild_id: int = GUILD, user_id: int = ALICE) -> None:
-    await q.ensure_group(db, guild_id, "UTC", NOW)
-    await q.ensure_member(db, guild_id, user_id, FIRST_DAY, NOW)
+    await member_records.ensure_group(db, guild_id, "UTC", NOW)
+    await member_records.ensure_member(db, guild_id, user_id, FIRST_DAY, NOW)
 
 
 async def checkin(
@@ -55,7 +54,7 @@ async def checkin(
     user_id: int = ALICE,
     now: datetime = NOW,
 ) -> CheckinWrite:
-    return await q.record_checkin(
+    return await member_records.record_checkin(
         db,
         guild_id=guild_id,
         user_id=user_id,
@@ -100,7 +99,7 @@ async def test_open_database_creates_folder_file_and_schema(tmp_path: Path) -> N
         assert await scalar(db, "PRAGMA foreign_keys") == 1
         assert await scalar(db, "PRAGMA busy_timeout") == BUSY_TIMEOUT_MS == 5000
         assert await db.integrity_check() == ["ok"]
-        tables = set(await q.table_names(db))
+        tables = set(await member_records.table_names(db))
         assert {
             "groups",
             "members",
@@ -119,7 +118,7 @@ async def test_open_database_creates_folder_file_and_schema(tmp_path: Path) -> N
 async def test_reopening_is_a_no_op_and_keeps_data(db_path: Path) -> None:
     db = await open_database(db_path)
     try:
-        await q.set_state(db, "tree_hash", "abc123")
+        await member_records.set_state(db, "tree_hash", "abc123")
         await setup_member(db)
         await checkin(db, note="first")
     finally:
@@ -129,7 +128,7 @@ async def test_reopening_is_a_no_op_and_keeps_data(db_path: Path) -> None:
     try:
         assert await again.schema_version() == len(MIGRATION_FILES)
         assert await again.migrate() == len(MIGRATION_FILES)
-        assert await q.get_state(again, "tree_hash") == "abc123"
+        assert await member_records.get_state(again, "tree_hash") == "abc123"
         assert await count(again, "checkins") == 1
         assert await scalar(again, "PRAGMA foreign_keys") == 1
     finally:
@@ -140,7 +139,7 @@ async def test_open_without_migrate_leaves_an_empty_file(db_path: Path) -> None:
     db = await open_database(db_path, migrate=False)
     try:
         assert await db.schema_version() == 0
-        assert await q.table_names(db) == []
+        assert await member_records.table_names(db) == []
     finally:
         await db.close()
 
@@ -175,8 +174,8 @@ async def test_failed_migration_leaves_nothing_half_applied(
     db = await open_database(db_path)
     try:
         assert await db.schema_version() == len(real)
-        assert "half" not in await q.table_names(db)
-        assert "groups" in await q.table_names(db)
+        assert "half" not in await member_records.table_names(db)
+        assert "groups" in await member_records.table_names(db)
         assert await db.integrity_check() == ["ok"]
     finally:
         await db.close()
@@ -185,7 +184,7 @@ async def test_failed_migration_leaves_nothing_half_applied(
 async def test_failed_migration_on_existing_database_changes_nothing(
     db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await q.set_state(db, "kept", "yes")
+    await member_records.set_state(db, "kept", "yes")
     version = await db.schema_version()
     broken = Migration(version + 1, "broken", "CREATE TABLE half (x); SELECT * FROM nowhere;")
     real = load_migrations()
@@ -194,11 +193,11 @@ async def test_failed_migration_on_existing_database_changes_nothing(
         await db.migrate()
     assert not db.conn.in_transaction
     assert await db.schema_version() == version
-    assert "half" not in await q.table_names(db)
+    assert "half" not in await member_records.table_names(db)
     # The connection is still usable for writes afterwards.
-    await q.set_state(db, "after", "fine")
-    assert await q.get_state(db, "kept") == "yes"
-    assert await q.get_state(db, "after") == "fine"
+    await member_records.set_state(db, "after", "fine")
+    assert await member_records.get_state(db, "kept") == "yes"
+    assert await member_records.get_state(db, "after") == "fine"
 
 
 # --------------------------------------------------------------------------- transactions
@@ -249,7 +248,7 @@ async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
 
 
 async def test_record_checkin_one_row_per_member_per_day(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     first = await checkin(db, kind="practice", note="scales")
     assert first.created is True
     assert first.checkin.kind == "practice"
@@ -272,13 +271,13 @@ async def test_record_checkin_one_row_per_member_per_day(db: Database) -> None:
     assert third.checkin.note == "new words"
     assert third.checkin.kind == "setback"
     assert await count(db, "checkins") == 1
-    stored = await q.get_checkin(db, first.checkin.id)
+    stored = await member_records.get_checkin(db, first.checkin.id)
     assert stored == third.checkin
 
 
 async def test_record_checkin_new_day_and_other_guild_are_new_rows(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
-    await q.ensure_group(db, OTHER_GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, OTHER_GUILD, "UTC", NOW)
     today = await checkin(db)
     tomorrow = await checkin(db, day=TODAY + timedelta(days=1))
     elsewhere = await checkin(db, guild_id=OTHER_GUILD)
@@ -286,15 +285,18 @@ async def test_record_checkin_new_day_and_other_guild_are_new_rows(db: Database)
     assert all(w.created for w in (today, tomorrow, elsewhere, bob))
     assert len({w.checkin.id for w in (today, tomorrow, elsewhere, bob)}) == 4
     assert await count(db, "checkins") == 4
-    assert (await q.member_history(db, GUILD, ALICE)).days == {TODAY, TODAY + timedelta(days=1)}
-    assert (await q.member_history(db, OTHER_GUILD, ALICE)).days == {TODAY}
+    assert (await member_records.member_history(db, GUILD, ALICE)).days == {
+        TODAY,
+        TODAY + timedelta(days=1),
+    }
+    assert (await member_records.member_history(db, OTHER_GUILD, ALICE)).days == {TODAY}
 
 
 async def test_record_checkin_creates_the_member(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
-    assert await q.get_member(db, GUILD, ALICE) is None
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
+    assert await member_records.get_member(db, GUILD, ALICE) is None
     await checkin(db)
-    member = await q.get_member(db, GUILD, ALICE)
+    member = await member_records.get_member(db, GUILD, ALICE)
     assert member is not None
     assert member.first_day == FIRST_DAY
     assert member.weekly_target == 3
@@ -315,7 +317,7 @@ async def test_unique_constraint_rejects_a_raw_duplicate(db: Database) -> None:
 
 
 async def test_check_rejects_unknown_kind(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         await checkin(db, kind="sprint")
     assert await count(db, "checkins") == 0
@@ -323,14 +325,14 @@ async def test_check_rejects_unknown_kind(db: Database) -> None:
 
 
 async def test_check_limits_note_length(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     ok = await checkin(db, note="x" * 500)
     assert ok.checkin.note == "x" * 500
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         await checkin(db, note="y" * 501)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         await checkin(db, note="")
-    stored = await q.get_checkin(db, ok.checkin.id)
+    stored = await member_records.get_checkin(db, ok.checkin.id)
     assert stored is not None and stored.note == "x" * 500
 
 
@@ -351,21 +353,23 @@ async def test_check_rejects_malformed_local_date(db: Database, bad: str) -> Non
 async def test_check_rejects_weekly_target_out_of_range(db: Database, target: int) -> None:
     await setup_member(db)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        await q.update_member(db, GUILD, ALICE, first_day=FIRST_DAY, now=NOW, weekly_target=target)
+        await member_records.update_member(
+            db, GUILD, ALICE, first_day=FIRST_DAY, now=NOW, weekly_target=target
+        )
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         async with db.transaction() as conn:
             await conn.execute(
                 "UPDATE members SET weekly_target = ? WHERE guild_id = ? AND user_id = ?",
                 (target, GUILD, ALICE),
             )
-    member = await q.get_member(db, GUILD, ALICE)
+    member = await member_records.get_member(db, GUILD, ALICE)
     assert member is not None and member.weekly_target == 3
 
 
 @pytest.mark.parametrize("target", [1, 7])
 async def test_weekly_target_bounds_are_accepted(db: Database, target: int) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
-    member = await q.update_member(
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
+    member = await member_records.update_member(
         db, GUILD, ALICE, first_day=FIRST_DAY, now=NOW, weekly_target=target
     )
     assert member.weekly_target == target
@@ -374,26 +378,31 @@ async def test_weekly_target_bounds_are_accepted(db: Database, target: int) -> N
 async def test_update_member_refuses_unknown_columns(db: Database) -> None:
     await setup_member(db)
     with pytest.raises(ValueError):
-        await q.update_member(db, GUILD, ALICE, first_day=FIRST_DAY, now=NOW, dm_state="open")
+        await member_records.update_member(
+            db, GUILD, ALICE, first_day=FIRST_DAY, now=NOW, dm_state="open"
+        )
     with pytest.raises(ValueError):
-        await q.update_member(db, GUILD, ALICE, first_day=FIRST_DAY, now=NOW)
+        await member_records.update_member(db, GUILD, ALICE, first_day=FIRST_DAY, now=NOW)
 
 
 async def test_check_limits_reason_length(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
-    assert await q.add_reason(db, GUILD, ALICE, "r" * 300, first_day=FIRST_DAY, now=NOW) == 1
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
+    assert (
+        await member_records.add_reason(db, GUILD, ALICE, "r" * 300, first_day=FIRST_DAY, now=NOW)
+        == 1
+    )
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        await q.add_reason(db, GUILD, ALICE, "r" * 301, first_day=FIRST_DAY, now=NOW)
-    assert [r.text for r in await q.list_reasons(db, GUILD, ALICE)] == ["r" * 300]
+        await member_records.add_reason(db, GUILD, ALICE, "r" * 301, first_day=FIRST_DAY, now=NOW)
+    assert [r.text for r in await member_records.list_reasons(db, GUILD, ALICE)] == ["r" * 300]
 
 
 @pytest.mark.parametrize("days_after_start", [0, -1])
 async def test_check_rejects_pause_ending_before_it_starts(
     db: Database, days_after_start: int
 ) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        await q.start_pause(
+        await member_records.start_pause(
             db,
             GUILD,
             ALICE,
@@ -428,7 +437,7 @@ async def test_member_history(db: Database) -> None:
             "INSERT INTO reflections (guild_id, user_id, lesson, created_at) VALUES (?, ?, ?, ?)",
             (GUILD, ALICE, "slow down", NOW.isoformat()),
         )
-    await q.start_pause(
+    await member_records.start_pause(
         db,
         GUILD,
         ALICE,
@@ -438,7 +447,7 @@ async def test_member_history(db: Database) -> None:
         first_day=FIRST_DAY,
         now=NOW,
     )
-    await q.start_pause(
+    await member_records.start_pause(
         db,
         GUILD,
         ALICE,
@@ -449,7 +458,7 @@ async def test_member_history(db: Database) -> None:
         now=NOW,
     )
 
-    history = await q.member_history(db, GUILD, ALICE)
+    history = await member_records.member_history(db, GUILD, ALICE)
     assert history.days == frozenset(days)
     assert history.rest_days == 2
     assert history.reflections == 1
@@ -460,11 +469,11 @@ async def test_member_history(db: Database) -> None:
 
     # A rest day turned into practice no longer counts as rest.
     await checkin(db, day=days[1], kind="practice")
-    assert (await q.member_history(db, GUILD, ALICE)).rest_days == 1
+    assert (await member_records.member_history(db, GUILD, ALICE)).rest_days == 1
 
 
 async def test_member_history_of_a_stranger_is_empty(db: Database) -> None:
-    history = await q.member_history(db, GUILD, ALICE)
+    history = await member_records.member_history(db, GUILD, ALICE)
     assert history.days == frozenset()
     assert history.rest_days == 0
     assert history.reflections == 0
@@ -475,44 +484,57 @@ async def test_member_history_of_a_stranger_is_empty(db: Database) -> None:
 
 
 async def test_reasons_up_to_the_limit_in_insertion_order(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
-    for n in range(1, q.MAX_REASONS + 1):
-        got = await q.add_reason(db, GUILD, ALICE, f"reason {n}", first_day=FIRST_DAY, now=NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
+    for n in range(1, member_records.MAX_REASONS + 1):
+        got = await member_records.add_reason(
+            db, GUILD, ALICE, f"reason {n}", first_day=FIRST_DAY, now=NOW
+        )
         assert got == n
     assert (
-        await q.add_reason(db, GUILD, ALICE, "one too many", first_day=FIRST_DAY, now=NOW) is None
+        await member_records.add_reason(
+            db, GUILD, ALICE, "one too many", first_day=FIRST_DAY, now=NOW
+        )
+        is None
     )
-    reasons = await q.list_reasons(db, GUILD, ALICE)
-    assert [r.text for r in reasons] == [f"reason {n}" for n in range(1, q.MAX_REASONS + 1)]
-    assert await count(db, "reasons") == q.MAX_REASONS
+    reasons = await member_records.list_reasons(db, GUILD, ALICE)
+    assert [r.text for r in reasons] == [
+        f"reason {n}" for n in range(1, member_records.MAX_REASONS + 1)
+    ]
+    assert await count(db, "reasons") == member_records.MAX_REASONS
     assert all(r.created_at == NOW for r in reasons)
     # The limit is per member.
-    assert await q.add_reason(db, GUILD, BOB, "bob's", first_day=FIRST_DAY, now=NOW) == 1
+    assert (
+        await member_records.add_reason(db, GUILD, BOB, "bob's", first_day=FIRST_DAY, now=NOW) == 1
+    )
 
 
 async def test_remove_reason_by_listed_number(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     for text in ("one", "two", "three"):
-        await q.add_reason(db, GUILD, ALICE, text, first_day=FIRST_DAY, now=NOW)
-    await q.add_reason(db, GUILD, BOB, "bob's", first_day=FIRST_DAY, now=NOW)
+        await member_records.add_reason(db, GUILD, ALICE, text, first_day=FIRST_DAY, now=NOW)
+    await member_records.add_reason(db, GUILD, BOB, "bob's", first_day=FIRST_DAY, now=NOW)
 
-    removed = await q.remove_reason(db, GUILD, ALICE, 2)
+    removed = await member_records.remove_reason(db, GUILD, ALICE, 2)
     assert removed is not None and removed.text == "two"
-    assert [r.text for r in await q.list_reasons(db, GUILD, ALICE)] == ["one", "three"]
+    assert [r.text for r in await member_records.list_reasons(db, GUILD, ALICE)] == ["one", "three"]
     # Numbering shifted: 2 is now "three".
-    removed = await q.remove_reason(db, GUILD, ALICE, 2)
+    removed = await member_records.remove_reason(db, GUILD, ALICE, 2)
     assert removed is not None and removed.text == "three"
-    assert [r.text for r in await q.list_reasons(db, GUILD, ALICE)] == ["one"]
-    assert [r.text for r in await q.list_reasons(db, GUILD, BOB)] == ["bob's"]
+    assert [r.text for r in await member_records.list_reasons(db, GUILD, ALICE)] == ["one"]
+    assert [r.text for r in await member_records.list_reasons(db, GUILD, BOB)] == ["bob's"]
 
 
 @pytest.mark.parametrize("number", [0, -1, 4, 100])
 async def test_remove_reason_out_of_range(db: Database, number: int) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     for text in ("one", "two", "three"):
-        await q.add_reason(db, GUILD, ALICE, text, first_day=FIRST_DAY, now=NOW)
-    assert await q.remove_reason(db, GUILD, ALICE, number) is None
-    assert [r.text for r in await q.list_reasons(db, GUILD, ALICE)] == ["one", "two", "three"]
+        await member_records.add_reason(db, GUILD, ALICE, text, first_day=FIRST_DAY, now=NOW)
+    assert await member_records.remove_reason(db, GUILD, ALICE, number) is None
+    assert [r.text for r in await member_records.list_reasons(db, GUILD, ALICE)] == [
+        "one",
+        "two",
+        "three",
+    ]
 
 
 # --------------------------------------------------------------------------- pauses
@@ -521,21 +543,23 @@ async def test_remove_reason_out_of_range(db: Database, number: int) -> None:
 async def pause(
     db: Database, start: date, until: date | None = None, reason: str | None = None
 ) -> Pause | None:
-    return await q.start_pause(
+    return await member_records.start_pause(
         db, GUILD, ALICE, start=start, until=until, reason=reason, first_day=FIRST_DAY, now=NOW
     )
 
 
 async def test_open_ended_pause(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     start = TODAY - timedelta(days=3)
     started = await pause(db, start, reason="flu")
     assert started is not None
     assert (started.start_date, started.end_date, started.reason) == (start, None, "flu")
-    assert await q.active_pause(db, GUILD, ALICE, start - timedelta(days=1)) is None
-    assert await q.active_pause(db, GUILD, ALICE, start) == started
-    assert await q.active_pause(db, GUILD, ALICE, TODAY + timedelta(days=365)) == started
-    assert await q.active_pause(db, GUILD, BOB, TODAY) is None
+    assert await member_records.active_pause(db, GUILD, ALICE, start - timedelta(days=1)) is None
+    assert await member_records.active_pause(db, GUILD, ALICE, start) == started
+    assert (
+        await member_records.active_pause(db, GUILD, ALICE, TODAY + timedelta(days=365)) == started
+    )
+    assert await member_records.active_pause(db, GUILD, BOB, TODAY) is None
     # A second pause covering an already paused day is refused and writes nothing.
     assert await pause(db, TODAY) is None
     assert await pause(db, start) is None
@@ -543,14 +567,16 @@ async def test_open_ended_pause(db: Database) -> None:
 
 
 async def test_pause_with_an_end_date(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     start, until = TODAY, TODAY + timedelta(days=7)
     started = await pause(db, start, until)
     assert started is not None and started.end_date == until
-    assert await q.active_pause(db, GUILD, ALICE, start) == started
-    assert await q.active_pause(db, GUILD, ALICE, until - timedelta(days=1)) == started
-    assert await q.active_pause(db, GUILD, ALICE, until) is None  # the end date counts again
-    assert await q.active_pause(db, GUILD, ALICE, until + timedelta(days=1)) is None
+    assert await member_records.active_pause(db, GUILD, ALICE, start) == started
+    assert await member_records.active_pause(db, GUILD, ALICE, until - timedelta(days=1)) == started
+    assert (
+        await member_records.active_pause(db, GUILD, ALICE, until) is None
+    )  # the end date counts again
+    assert await member_records.active_pause(db, GUILD, ALICE, until + timedelta(days=1)) is None
     assert await pause(db, until - timedelta(days=1)) is None
     # A new pause may start on the day the previous one ended.
     again = await pause(db, until)
@@ -559,38 +585,38 @@ async def test_pause_with_an_end_date(db: Database) -> None:
 
 
 async def test_end_pause_sets_end_date_to_today(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     started = await pause(db, TODAY - timedelta(days=4), until=TODAY + timedelta(days=10))
     assert started is not None
-    ended = await q.end_pause(db, GUILD, ALICE, TODAY)
+    ended = await member_records.end_pause(db, GUILD, ALICE, TODAY)
     assert ended is not None
     assert (ended.id, ended.start_date, ended.end_date) == (
         started.id,
         TODAY - timedelta(days=4),
         TODAY,
     )
-    assert await q.list_pauses(db, GUILD, ALICE) == [ended]
-    assert await q.active_pause(db, GUILD, ALICE, TODAY) is None
-    assert await q.end_pause(db, GUILD, ALICE, TODAY) is None
+    assert await member_records.list_pauses(db, GUILD, ALICE) == [ended]
+    assert await member_records.active_pause(db, GUILD, ALICE, TODAY) is None
+    assert await member_records.end_pause(db, GUILD, ALICE, TODAY) is None
 
 
 async def test_end_pause_removes_a_pause_started_today(db: Database) -> None:
-    await q.ensure_group(db, GUILD, "UTC", NOW)
+    await member_records.ensure_group(db, GUILD, "UTC", NOW)
     started = await pause(db, TODAY)
     assert started is not None
-    ended = await q.end_pause(db, GUILD, ALICE, TODAY)
+    ended = await member_records.end_pause(db, GUILD, ALICE, TODAY)
     assert ended is not None and ended.id == started.id
-    assert await q.list_pauses(db, GUILD, ALICE) == []
+    assert await member_records.list_pauses(db, GUILD, ALICE) == []
     assert await count(db, "pauses") == 0
 
 
 async def test_end_pause_without_a_pause(db: Database) -> None:
     await setup_member(db)
-    assert await q.end_pause(db, GUILD, ALICE, TODAY) is None
+    assert await member_records.end_pause(db, GUILD, ALICE, TODAY) is None
     # A finished pause is not ended again.
     await pause(db, TODAY - timedelta(days=9), until=TODAY - timedelta(days=2))
-    assert await q.end_pause(db, GUILD, ALICE, TODAY) is None
-    [kept] = await q.list_pauses(db, GUILD, ALICE)
+    assert await member_records.end_pause(db, GUILD, ALICE, TODAY) is None
+    [kept] = await member_records.list_pauses(db, GUILD, ALICE)
     assert kept.end_date == TODAY - timedelta(days=2)
 
 
@@ -602,18 +628,18 @@ async def test_add_cheer_once_per_user_per_checkin(db: Database) -> None:
     mine = (await checkin(db)).checkin
     bobs = (await checkin(db, user_id=BOB)).checkin
 
-    assert await q.add_cheer(db, mine.id, GUILD, BOB, NOW) == (True, 1)
-    assert await q.add_cheer(db, mine.id, GUILD, BOB, NOW) == (False, 1)
-    assert await q.add_cheer(db, mine.id, GUILD, 3003, NOW) == (True, 2)
+    assert await member_records.add_cheer(db, mine.id, GUILD, BOB, NOW) == (True, 1)
+    assert await member_records.add_cheer(db, mine.id, GUILD, BOB, NOW) == (False, 1)
+    assert await member_records.add_cheer(db, mine.id, GUILD, 3003, NOW) == (True, 2)
     # Counts are per check-in.
-    assert await q.add_cheer(db, bobs.id, GUILD, ALICE, NOW) == (True, 1)
-    assert await q.add_cheer(db, mine.id, GUILD, 3003, NOW) == (False, 2)
+    assert await member_records.add_cheer(db, bobs.id, GUILD, ALICE, NOW) == (True, 1)
+    assert await member_records.add_cheer(db, mine.id, GUILD, 3003, NOW) == (False, 2)
     assert await count(db, "cheers") == 3
 
 
 async def test_cheer_for_a_missing_checkin_is_rejected(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        await q.add_cheer(db, 424242, GUILD, BOB, NOW)
+        await member_records.add_cheer(db, 424242, GUILD, BOB, NOW)
     assert await count(db, "cheers") == 0
 
 
@@ -621,11 +647,13 @@ async def test_deleting_a_checkin_cascades(db: Database) -> None:
     await setup_member(db)
     mine = (await checkin(db)).checkin
     other = (await checkin(db, day=TODAY - timedelta(days=1))).checkin
-    await q.set_shared_post(db, mine.id, channel_id=55, message_id=66)
-    await q.set_shared_post(db, mine.id, channel_id=55, message_id=77)  # upsert, not a 2nd row
-    await q.set_shared_post(db, other.id, channel_id=55, message_id=88)
-    await q.add_cheer(db, mine.id, GUILD, BOB, NOW)
-    await q.add_cheer(db, other.id, GUILD, BOB, NOW)
+    await member_records.set_shared_post(db, mine.id, channel_id=55, message_id=66)
+    await member_records.set_shared_post(
+        db, mine.id, channel_id=55, message_id=77
+    )  # upsert, not a 2nd row
+    await member_records.set_shared_post(db, other.id, channel_id=55, message_id=88)
+    await member_records.add_cheer(db, mine.id, GUILD, BOB, NOW)
+    await member_records.add_cheer(db, other.id, GUILD, BOB, NOW)
     row = await db.fetchone(
         "SELECT message_id FROM shared_checkins WHERE checkin_id = ?", (mine.id,)
     )
@@ -647,33 +675,33 @@ async def test_deleting_a_checkin_cascades(db: Database) -> None:
 
 
 async def test_bot_state_round_trip_and_overwrite(db: Database) -> None:
-    assert await q.get_state(db, "tree_hash") is None
-    await q.set_state(db, "tree_hash", "one")
-    assert await q.get_state(db, "tree_hash") == "one"
-    await q.set_state(db, "tree_hash", "two")
-    assert await q.get_state(db, "tree_hash") == "two"
-    await q.set_state(db, "other", "")
-    assert await q.get_state(db, "other") == ""
+    assert await member_records.get_state(db, "tree_hash") is None
+    await member_records.set_state(db, "tree_hash", "one")
+    assert await member_records.get_state(db, "tree_hash") == "one"
+    await member_records.set_state(db, "tree_hash", "two")
+    assert await member_records.get_state(db, "tree_hash") == "two"
+    await member_records.set_state(db, "other", "")
+    assert await member_records.get_state(db, "other") == ""
     assert await count(db, "bot_state") == 2
 
 
 async def test_ensure_group_creates_once_and_keeps_the_timezone(db: Database) -> None:
-    group = await q.ensure_group(db, GUILD, "Europe/Berlin", NOW)
+    group = await member_records.ensure_group(db, GUILD, "Europe/Berlin", NOW)
     assert (group.guild_id, group.timezone) == (GUILD, "Europe/Berlin")
-    again = await q.ensure_group(db, GUILD, "UTC", NOW + timedelta(days=1))
+    again = await member_records.ensure_group(db, GUILD, "UTC", NOW + timedelta(days=1))
     assert again.timezone == "Europe/Berlin"
     assert await count(db, "groups") == 1
 
     async with db.transaction() as conn:
         await conn.execute("UPDATE groups SET timezone = 'Asia/Tokyo' WHERE guild_id = ?", (GUILD,))
-    assert (await q.ensure_group(db, GUILD, "UTC", NOW)).timezone == "Asia/Tokyo"
-    assert (await q.ensure_group(db, OTHER_GUILD, "UTC", NOW)).timezone == "UTC"
+    assert (await member_records.ensure_group(db, GUILD, "UTC", NOW)).timezone == "Asia/Tokyo"
+    assert (await member_records.ensure_group(db, OTHER_GUILD, "UTC", NOW)).timezone == "UTC"
     assert await count(db, "groups") == 2
 
 
 async def test_naive_instants_are_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        await q.ensure_group(db, GUILD, "UTC", datetime(2026, 11, 26, 8, 0))
+        await member_records.ensure_group(db, GUILD, "UTC", datetime(2026, 11, 26, 8, 0))
     assert await count(db, "groups") == 0
 
 
@@ -711,7 +739,7 @@ async def test_a_setbacks_follow_up_is_planned_in_the_check_ins_own_transaction(
     due = NOW + timedelta(days=1)
     # A follow-up that cannot be stored takes the check-in down with it: nothing half-written.
     with pytest.raises(sqlite3.IntegrityError):
-        await q.record_checkin(
+        await member_records.record_checkin(
             db,
             guild_id=GUILD,
             user_id=ALICE,
@@ -725,7 +753,7 @@ async def test_a_setbacks_follow_up_is_planned_in_the_check_ins_own_transaction(
     assert await count(db, "checkins") == 0 and await count(db, "personal_dms") == 0
 
     for _ in range(2):  # the same day again: one follow-up for the period
-        await q.record_checkin(
+        await member_records.record_checkin(
             db,
             guild_id=GUILD,
             user_id=ALICE,
@@ -738,6 +766,6 @@ async def test_a_setbacks_follow_up_is_planned_in_the_check_ins_own_transaction(
         )
     rows = await db.fetchall("SELECT kind, period, due_at, status FROM personal_dms")
     assert [tuple(r) for r in rows] == [
-        ("followup_setback", "2026-11-26", q.utc_text(due), "pending")
+        ("followup_setback", "2026-11-26", member_records.utc_text(due), "pending")
     ]
     assert await count(db, "checkins") == 1

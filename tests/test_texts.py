@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import texts
-from bot.texts import next_in_rotation, pick
+from bot.rules import texts
+from bot.rules.texts import next_in_rotation, pick
 
 # name -> (library, minimum count, maximum length)
 LIBRARIES = {

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot import inputs
-from bot import personal as personal_rules
-from bot.days import (
+from bot.rules import dm_times, inputs
+from bot.rules.days import (
     checkin_date,
     local_date,
     parse_hhmm,
@@ -20,8 +19,8 @@ from bot.days import (
     parse_timezone,
     stored_zone,
 )
-from bot.errors import UserFacingError
-from bot.journey import (
+from bot.rules.errors import UserFacingError
+from bot.rules.journey import (
     Carry,
     JourneyStats,
     PausePeriod,
@@ -34,8 +33,8 @@ from bot.journey import (
     paused_days,
     streak_ended_with,
 )
-from bot.schedule import local_instant
-from storage import personal, queries
+from bot.rules.schedule import local_instant
+from storage import member_records, personal_dms
 from storage.db import Database
 from storage.models import Checkin, Group, History, Member, Pause, Reason
 
@@ -78,8 +77,8 @@ class CheckinOutcome:
 
 
 async def member_context(db: Database, who: Who) -> MemberContext:
-    group = await queries.ensure_group(db, who.guild_id, who.default_timezone, who.now)
-    member = await queries.get_member(db, who.guild_id, who.user_id)
+    group = await member_records.ensure_group(db, who.guild_id, who.default_timezone, who.now)
+    member = await member_records.get_member(db, who.guild_id, who.user_id)
     zone_name = member.timezone if member and member.timezone else group.timezone
     timezone = stored_zone(zone_name)
     return MemberContext(group, member, timezone, local_date(who.now, timezone))
@@ -113,11 +112,11 @@ class Recent:
     store: bool  # the carry is new: save it
 
 
-async def member_now(db: Database, who: Who) -> tuple[MemberContext, queries.MemberState]:
+async def member_now(db: Database, who: Who) -> tuple[MemberContext, member_records.MemberState]:
     """The member's context and stored state, in one read (the group is created the first
     time it is seen)."""
-    state = await queries.member_state(db, who.guild_id, who.user_id)
-    group = state.group or await queries.ensure_group(
+    state = await member_records.member_state(db, who.guild_id, who.user_id)
+    group = state.group or await member_records.ensure_group(
         db, who.guild_id, who.default_timezone, who.now
     )
     member = state.member
@@ -125,7 +124,9 @@ async def member_now(db: Database, who: Who) -> tuple[MemberContext, queries.Mem
     return MemberContext(group, member, timezone, local_date(who.now, timezone)), state
 
 
-async def recent(db: Database, who: Who, ctx: MemberContext, state: queries.MemberState) -> Recent:
+async def recent(
+    db: Database, who: Who, ctx: MemberContext, state: member_records.MemberState
+) -> Recent:
     """The member's carry and the check-ins since its checkpoint: a few weeks of rows. The
     carry is made from the whole history once per member (or after their weekly target
     changed), and moved on every few weeks from the rows already read."""
@@ -145,7 +146,7 @@ async def recent(db: Database, who: Who, ctx: MemberContext, state: queries.Memb
         rows = (
             dict(state.days)
             if carry is None
-            else dict(await queries.member_days(db, who.guild_id, who.user_id))
+            else dict(await member_records.member_days(db, who.guild_id, who.user_id))
         )
         rest = {d for d, k in rows.items() if k == "rest"}
         fresh = carry_from_history(set(rows), rest, periods, ctx.today, target)
@@ -188,13 +189,13 @@ async def check_in(
         and target_day not in state.days
         and streak_ended_with(before, ctx.today, paused, state.carry)
     )
-    at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+    at = dm_times.dm_time(ctx.member.morning_dm_time if ctx.member else None)
     quiet = None
     if ctx.member is None or ctx.member.patience_dm:
         last = max(max(state.days, default=target_day), target_day)
-        quiet = (f"after:{last.isoformat()}", personal_rules.quiet_due(last, ctx.timezone, at))
+        quiet = (f"after:{last.isoformat()}", dm_times.quiet_due(last, ctx.timezone, at))
     follow_up = _follow_up("setback", ctx) if kind == "setback" else None
-    write = await queries.record_checkin(
+    write = await member_records.record_checkin(
         db,
         guild_id=who.guild_id,
         user_id=who.user_id,
@@ -225,7 +226,7 @@ class JourneyView:
 
 
 def active_pause(pauses: list[Pause], today: date) -> Pause | None:
-    """The pause covering ``today`` (as ``queries.active_pause`` finds it)."""
+    """The pause covering ``today`` (as ``member_records.active_pause`` finds it)."""
     covering = [
         p for p in pauses if p.start_date <= today and (p.end_date is None or p.end_date > today)
     ]
@@ -236,7 +237,7 @@ async def journey(db: Database, who: Who) -> JourneyView:
     ctx, stored = await member_now(db, who)
     state = await recent(db, who, ctx, stored)
     if state.store and ctx.member is not None:
-        await queries.store_carry(db, who.guild_id, who.user_id, state.carry)
+        await member_records.store_carry(db, who.guild_id, who.user_id, state.carry)
     active = active_pause(state.pauses, ctx.today)
     return JourneyView(stats_from_recent(state, ctx), active, ctx.timezone.key)
 
@@ -247,25 +248,25 @@ async def journey(db: Database, who: Who) -> JourneyView:
 async def add_reason(db: Database, who: Who, text: str) -> int:
     reason = inputs.required_text(text, what="reason", limit=inputs.REASON_LIMIT)
     ctx = await member_context(db, who)
-    count = await queries.add_reason(
+    count = await member_records.add_reason(
         db, who.guild_id, who.user_id, reason, first_day=ctx.first_day, now=who.now
     )
     if count is None:
         raise UserFacingError(
-            f"You already have {queries.MAX_REASONS} reasons written down. "
+            f"You already have {member_records.MAX_REASONS} reasons written down. "
             "Remove one with `/why remove` to make room."
         )
     return count
 
 
 async def list_reasons(db: Database, who: Who) -> list[Reason]:
-    return await queries.list_reasons(db, who.guild_id, who.user_id)
+    return await member_records.list_reasons(db, who.guild_id, who.user_id)
 
 
 async def remove_reason(db: Database, who: Who, number: int) -> Reason:
-    removed = await queries.remove_reason(db, who.guild_id, who.user_id, number)
+    removed = await member_records.remove_reason(db, who.guild_id, who.user_id, number)
     if removed is None:
-        count = len(await queries.list_reasons(db, who.guild_id, who.user_id))
+        count = len(await member_records.list_reasons(db, who.guild_id, who.user_id))
         if count == 0:
             raise UserFacingError("You have no reasons written down yet. Add one with `/why add`.")
         raise UserFacingError(
@@ -280,7 +281,7 @@ async def remove_reason(db: Database, who: Who, number: int) -> Reason:
 
 async def _update(db: Database, who: Who, **changes: object) -> Member:
     ctx = await member_context(db, who)
-    return await queries.update_member(
+    return await member_records.update_member(
         db, who.guild_id, who.user_id, first_day=ctx.first_day, now=who.now, **changes
     )
 
@@ -304,7 +305,7 @@ async def pause(db: Database, who: Who, *, until: str | None, reason: str | None
     ctx = await member_context(db, who)
     resume_on = parse_resume_date(until.strip(), ctx.today) if until and until.strip() else None
     note = inputs.clean_text(reason, what="reason", limit=inputs.PAUSE_REASON_LIMIT)
-    started = await queries.start_pause(
+    started = await member_records.start_pause(
         db,
         who.guild_id,
         who.user_id,
@@ -315,16 +316,16 @@ async def pause(db: Database, who: Who, *, until: str | None, reason: str | None
         now=who.now,
     )
     if started is None:
-        current = await queries.active_pause(db, who.guild_id, who.user_id, ctx.today)
+        current = await member_records.active_pause(db, who.guild_id, who.user_id, ctx.today)
         when = f" until {current.end_date.isoformat()}" if current and current.end_date else ""
         raise UserFacingError(
             f"You're already paused{when}. Use `/resume` when you're back, "
             "then pause again if you need a different date."
         )
     if resume_on is not None:
-        at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+        at = dm_times.dm_time(ctx.member.morning_dm_time if ctx.member else None)
         due = local_instant(resume_on, at, ctx.timezone)
-        await personal.schedule_dm(
+        await personal_dms.schedule_dm(
             db, who.guild_id, who.user_id, "welcome", resume_on.isoformat(), due, who.now
         )
     return started
@@ -332,10 +333,10 @@ async def pause(db: Database, who: Who, *, until: str | None, reason: str | None
 
 async def resume(db: Database, who: Who) -> Pause:
     ctx = await member_context(db, who)
-    ended = await queries.end_pause(db, who.guild_id, who.user_id, ctx.today)
+    ended = await member_records.end_pause(db, who.guild_id, who.user_id, ctx.today)
     if ended is None:
         raise UserFacingError("You aren't paused, so there's nothing to resume. Keep going!")
-    await personal.cancel_pending(db, who.guild_id, who.user_id, "welcome")
+    await personal_dms.cancel_pending(db, who.guild_id, who.user_id, "welcome")
     return ended
 
 
@@ -347,15 +348,15 @@ async def plan_quiet_dm(db: Database, who: Who) -> None:
     ctx = await member_context(db, who)
     if ctx.member is None or not ctx.member.patience_dm:
         return
-    last = await personal.last_checkin_day(db, who.guild_id, who.user_id)
+    last = await personal_dms.last_checkin_day(db, who.guild_id, who.user_id)
     if last is not None:
-        at = personal_rules.dm_time(ctx.member.morning_dm_time)
+        at = dm_times.dm_time(ctx.member.morning_dm_time)
         await _plan_quiet(db, who, last, ctx.timezone, at)
 
 
 async def _plan_quiet(db: Database, who: Who, last: date, tz: ZoneInfo, at: time) -> None:
-    due = personal_rules.quiet_due(last, tz, at)
-    await personal.schedule_dm(
+    due = dm_times.quiet_due(last, tz, at)
+    await personal_dms.schedule_dm(
         db,
         who.guild_id,
         who.user_id,
@@ -370,8 +371,8 @@ async def _plan_quiet(db: Database, who: Who, last: date, tz: ZoneInfo, at: time
 def _follow_up(kind: str, ctx: MemberContext) -> tuple[str, str, datetime]:
     """The one-day rule: tomorrow at the member's time, back to the process. Returns the
     personal DM's kind, period and due instant."""
-    at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
-    due = personal_rules.next_day_at(ctx.today, ctx.timezone, at)
+    at = dm_times.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+    due = dm_times.next_day_at(ctx.today, ctx.timezone, at)
     return f"followup_{kind}", ctx.today.isoformat(), due
 
 
@@ -379,18 +380,18 @@ async def plan_follow_up(db: Database, who: Who, kind: str) -> None:
     """Plan the follow-up after a win (a setback's is planned with its check-in)."""
     ctx = await member_context(db, who)
     dm_kind, period, due = _follow_up(kind, ctx)
-    await personal.schedule_dm(db, who.guild_id, who.user_id, dm_kind, period, due, who.now)
+    await personal_dms.schedule_dm(db, who.guild_id, who.user_id, dm_kind, period, due, who.now)
 
 
 async def plan_morning_dm(db: Database, who: Who) -> None:
     ctx = await member_context(db, who)
     if ctx.member is None or not ctx.member.morning_dm:
-        await personal.cancel_pending(db, who.guild_id, who.user_id, "morning")
+        await personal_dms.cancel_pending(db, who.guild_id, who.user_id, "morning")
         return
-    at = personal_rules.dm_time(ctx.member.morning_dm_time)
-    due = personal_rules.next_morning(who.now, ctx.timezone, at)
+    at = dm_times.dm_time(ctx.member.morning_dm_time)
+    due = dm_times.next_morning(who.now, ctx.timezone, at)
     period = due.astimezone(ctx.timezone).date().isoformat()
-    await personal.schedule_dm(
+    await personal_dms.schedule_dm(
         db, who.guild_id, who.user_id, "morning", period, due, who.now, replace_pending=True
     )
 
@@ -398,11 +399,11 @@ async def plan_morning_dm(db: Database, who: Who) -> None:
 async def plan_recap_dm(db: Database, who: Who) -> None:
     ctx = await member_context(db, who)
     if ctx.member is None or not ctx.member.recap_dm:
-        await personal.cancel_pending(db, who.guild_id, who.user_id, "recap")
+        await personal_dms.cancel_pending(db, who.guild_id, who.user_id, "recap")
         return
-    due = personal_rules.next_recap(who.now, ctx.timezone)
+    due = dm_times.next_recap(who.now, ctx.timezone)
     period = due.astimezone(ctx.timezone).date().isoformat()
-    await personal.schedule_dm(
+    await personal_dms.schedule_dm(
         db, who.guild_id, who.user_id, "recap", period, due, who.now, replace_pending=True
     )
 
@@ -412,14 +413,14 @@ async def set_morning_dm(db: Database, who: Who, enabled: bool, time: str | None
     if time is not None:
         changes["morning_dm_time"] = parse_hhmm(time).strftime("%H:%M")
     member = await _update(db, who, **changes)
-    await personal.reopen_dms(db, who.user_id)
+    await personal_dms.reopen_dms(db, who.user_id)
     await plan_morning_dm(db, who)
     return member
 
 
 async def set_recap_dm(db: Database, who: Who, enabled: bool) -> Member:
     member = await _update(db, who, recap_dm=int(enabled))
-    await personal.reopen_dms(db, who.user_id)
+    await personal_dms.reopen_dms(db, who.user_id)
     await plan_recap_dm(db, who)
     return member
 
@@ -429,7 +430,7 @@ async def set_patience_dm(db: Database, who: Who, enabled: bool) -> Member:
     if enabled:
         await plan_quiet_dm(db, who)
     else:
-        await personal.cancel_pending(db, who.guild_id, who.user_id, "quiet")
+        await personal_dms.cancel_pending(db, who.guild_id, who.user_id, "quiet")
     return member
 
 
@@ -448,7 +449,7 @@ async def reflect(
     if not any(answers):
         raise UserFacingError("Write at least one answer: even a few words count.")
     ctx = await member_context(db, who)
-    await personal.add_reflection(
+    await personal_dms.add_reflection(
         db,
         who.guild_id,
         who.user_id,
@@ -458,14 +459,14 @@ async def reflect(
         first_day=ctx.first_day,
         now=who.now,
     )
-    history = await queries.member_history(db, who.guild_id, who.user_id)
+    history = await member_records.member_history(db, who.guild_id, who.user_id)
     return history.reflections
 
 
 async def record_win(db: Database, who: Who, what: str | None) -> int:
     text = inputs.clean_text(what, what="win", limit=inputs.NOTE_LIMIT)
     ctx = await member_context(db, who)
-    win_id = await personal.add_win(
+    win_id = await personal_dms.add_win(
         db,
         who.guild_id,
         who.user_id,
@@ -480,18 +481,18 @@ async def record_win(db: Database, who: Who, what: str | None) -> int:
 
 async def one_reason(db: Database, who: Who, key: int) -> str | None:
     """One of the member's own reasons for training, to show back to them privately."""
-    reasons = await queries.list_reasons(db, who.guild_id, who.user_id)
+    reasons = await member_records.list_reasons(db, who.guild_id, who.user_id)
     return reasons[key % len(reasons)].text if reasons else None
 
 
 async def reopen_dms(db: Database, user_id: int) -> None:
-    await personal.reopen_dms(db, user_id)
+    await personal_dms.reopen_dms(db, user_id)
 
 
 async def plan_cheer_summary(db: Database, who: Who) -> None:
     """At most one cheers DM a day: the next one at the member's DM time, once."""
     ctx = await member_context(db, who)
-    at = personal_rules.dm_time(ctx.member.morning_dm_time if ctx.member else None)
-    due = personal_rules.next_morning(who.now, ctx.timezone, at)
+    at = dm_times.dm_time(ctx.member.morning_dm_time if ctx.member else None)
+    due = dm_times.next_morning(who.now, ctx.timezone, at)
     period = due.astimezone(ctx.timezone).date().isoformat()
-    await personal.schedule_dm(db, who.guild_id, who.user_id, "cheers", period, due, who.now)
+    await personal_dms.schedule_dm(db, who.guild_id, who.user_id, "cheers", period, due, who.now)

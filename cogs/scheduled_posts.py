@@ -1,6 +1,6 @@
 """Scheduled group posts on Discord: the morning prompt, patience reminder and weekly recap.
 
-The scheduler's jobs call :meth:`ScheduledPosts.run`; ``bot/posts.py`` decides and claims,
+The scheduler's jobs call :meth:`ScheduledPosts.run`; ``bot/posting.py`` decides and claims,
 this cog builds the message and sends it with the period's nonce.
 """
 
@@ -14,12 +14,10 @@ import random
 import discord
 from discord.ext import commands
 
-from bot import posts
 from bot.bot import KeepGoingBot
-from bot.chart import weekly_chart
 from bot.dms import RETRY_DELAYS, is_transient
 from bot.logs import ids
-from bot.recap import (
+from bot.rules.recap import (
     alphabetical,
     milestones,
     recap_text,
@@ -27,9 +25,11 @@ from bot.recap import (
     week_bounds_utc,
     week_label,
 )
-from bot.schedule import POST_KINDS
+from bot.rules.recap_chart import weekly_chart
+from bot.rules.schedule import POST_KINDS
+from bot.services import posting
 from cogs.checkins import CheckinPromptView
-from storage import recap_queries
+from storage import recap_totals
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class ScheduledPosts(commands.Cog):
         """Send the latest occurrence of ``kind`` for the group if it is due, exactly once."""
         lock = self._locks.setdefault((guild_id, kind), asyncio.Lock())
         async with lock:  # a job and the start-up catch-up never send the same post twice
-            plan = await posts.plan_post(self.bot.db, guild_id, kind, self.bot.now(), self.rng)
+            plan = await posting.plan_post(self.bot.db, guild_id, kind, self.bot.now(), self.rng)
             if plan is None:
                 return
             try:
@@ -86,7 +86,7 @@ class ScheduledPosts(commands.Cog):
                 if not is_transient(error):
                     if not isinstance(error, discord.HTTPException):
                         raise
-                    await posts.mark_failed(
+                    await posting.mark_failed(
                         self.bot.db, plan, failure_detail(error), self.bot.now()
                     )
                     return
@@ -107,12 +107,12 @@ class ScheduledPosts(commands.Cog):
                     **ids(guild_id),
                 )
                 return
-            await posts.mark_sent(self.bot.db, plan, message.id, self.bot.now())
+            await posting.mark_sent(self.bot.db, plan, message.id, self.bot.now())
             log.info(
                 "sent %s post for guild %s period %s", kind, guild_id, plan.period, **ids(guild_id)
             )
 
-    async def send(self, plan: posts.PostPlan) -> discord.Message:
+    async def send(self, plan: posting.PostPlan) -> discord.Message:
         channel = self.bot.get_partial_messageable(plan.channel_id, guild_id=plan.guild_id)
         if plan.kind == "morning":
             return await channel.send(
@@ -133,17 +133,15 @@ class ScheduledPosts(commands.Cog):
             allowed_mentions=NO_MENTIONS,
         )
 
-    async def recap(self, plan: posts.PostPlan) -> tuple[str, bytes]:
+    async def recap(self, plan: posting.PostPlan) -> tuple[str, bytes]:
         """The recap's text and picture for the local week the occurrence closes."""
         local_day = plan.occurrence.astimezone(plan.timezone).date()
         week_start = recap_week(local_day)
         utc_start, utc_end = week_bounds_utc(week_start, plan.timezone)
-        counts = await recap_queries.recap_counts(
+        counts = await recap_totals.recap_counts(
             self.bot.db, plan.guild_id, week_start, utc_start, utc_end
         )
-        celebrated = await recap_queries.milestone_candidates(
-            self.bot.db, plan.guild_id, week_start
-        )
+        celebrated = await recap_totals.milestone_candidates(self.bot.db, plan.guild_id, week_start)
         reached = milestones(celebrated, week_start)
         names = await self.display_names(
             plan.guild_id, {*reached.hundred_days, *reached.year_of_rhythm}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.bot import KeepGoingBot
-from bot.service import Who
+from bot.services.member_service import Who
 
 
 def who(interaction: discord.Interaction[KeepGoingBot], guild_id: int | None = None) -> Who:

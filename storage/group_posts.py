@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database
+from storage.member_records import parse_utc_text, utc_text
 from storage.models import GroupConfig, GroupText, PostConfig, PostLogEntry
-from storage.queries import parse_utc_text, utc_text
 
 _SCHEDULE_COLUMNS = {
     "morning": ("morning_enabled", "morning_channel_id", "morning_time", None),

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.errors import UserFacingError
+from bot.rules.errors import UserFacingError
 
 MAX_TIMEZONE_LENGTH = 64
 YESTERDAY_CUTOFF = time(12, 0)

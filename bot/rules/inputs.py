@@ -3,7 +3,7 @@ modified client or a direct API call skips Discord's own option checks."""
 
 from __future__ import annotations
 
-from bot.errors import UserFacingError
+from bot.rules.errors import UserFacingError
 
 CHECKIN_KINDS = ("practice", "rest", "setback")
 NOTE_LIMIT = 500

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.days import week_start as _week_start
-from bot.journey import Carry, PausePeriod, paused_days, weekly_rhythm_with
+from bot.rules.days import week_start as _week_start
+from bot.rules.journey import Carry, PausePeriod, paused_days, weekly_rhythm_with
 
 __all__ = [
     "MESSAGE_LIMIT",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.journey import Carry
+from bot.rules.journey import Carry
 from storage.db import Database
 from storage.models import (
     Checkin,

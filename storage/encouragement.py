@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from storage.db import Database
-from storage.queries import PLAN_DM, insert_member, parse_utc_text, utc_text
+from storage.member_records import PLAN_DM, insert_member, parse_utc_text, utc_text
 
 
 async def last_encouragement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.schedule import PostSchedule, local_instant, next_occurrence
+from bot.rules.schedule import PostSchedule, local_instant, next_occurrence
 
 DEFAULT_DM_TIME = time(9, 0)
 RECAP_DM_DAY = 6  # Sunday

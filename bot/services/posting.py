@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.logs import ids
-from bot.schedule import PostSchedule, due_now, latest_occurrence, period_of, post_nonce
-from storage import posts as store
+from bot.rules import texts
+from bot.rules.schedule import PostSchedule, due_now, latest_occurrence, period_of, post_nonce
+from storage import group_posts
 from storage.db import Database
 from storage.models import GroupText, PostConfig
 
@@ -78,7 +78,7 @@ async def plan_post(
     """Claim the latest occurrence of ``kind`` if it is due; None when there is nothing to
     send (already done, not due, switched off, or missed beyond its grace: logged as
     skipped)."""
-    config = await store.group_config(db, guild_id)
+    config = await group_posts.group_config(db, guild_id)
     if config is None:
         return None
     post = config.post(kind)
@@ -90,14 +90,14 @@ async def plan_post(
     if post.since is not None and occurrence < post.since:
         return None  # set up after that occurrence: it was never due
     period = period_of(occurrence, tz)
-    entry = await store.post_log_entry(db, guild_id, kind, period)
+    entry = await group_posts.post_log_entry(db, guild_id, kind, period)
     due = due_now(schedule, now, tz, logged_status=entry.status if entry else None)
     nonce = post_nonce(guild_id, kind, period)
     if due.action == "none":
         return None
     if due.action == "skip":
         late = now - occurrence
-        await store.record_skipped(
+        await group_posts.record_skipped(
             db,
             guild_id=guild_id,
             kind=kind,
@@ -117,7 +117,7 @@ async def plan_post(
         return None
     rotation = ROTATION_FOR[kind]
     group_texts = (
-        await store.list_group_texts(db, guild_id, rotation) if rotation != "thought" else []
+        await group_posts.list_group_texts(db, guild_id, rotation) if rotation != "thought" else []
     )
     items = library_items(rotation, group_texts)
 
@@ -126,7 +126,7 @@ async def plan_post(
         index, new_cycle = texts.next_in_rotation(len(items), used_indexes, rng)
         return items[index], new_cycle
 
-    claimed = await store.claim_post(
+    claimed = await group_posts.claim_post(
         db,
         guild_id=guild_id,
         kind=kind,
@@ -155,13 +155,13 @@ async def plan_post(
 
 
 async def mark_sent(db: Database, plan: PostPlan, message_id: int, now: datetime) -> None:
-    await store.finish_post(
+    await group_posts.finish_post(
         db, plan.guild_id, plan.kind, plan.period, status="sent", message_id=message_id, now=now
     )
 
 
 async def mark_failed(db: Database, plan: PostPlan, detail: str, now: datetime) -> None:
-    await store.finish_post(
+    await group_posts.finish_post(
         db, plan.guild_id, plan.kind, plan.period, status="failed", detail=detail, now=now
     )
     log.error(

@@ -14,17 +14,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import personal as rules
-from bot import service, texts
 from bot.bot import KeepGoingBot
 from bot.dms import is_transient
 from bot.logs import ids
-from bot.service import Who
+from bot.rules import dm_times, texts
+from bot.services import member_service
+from bot.services.member_service import Who
 from cogs.checkins import DMCheckinButton
-from cogs.replies import days, weeks
-from storage import encourage as encourage_store
-from storage import personal, queries
-from storage.personal import DueDM
+from cogs.ui.wording import days, weeks
+from storage import encouragement, member_records, personal_dms
+from storage.personal_dms import DueDM
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ class PersonalDMs(commands.Cog):
 
     async def tick(self) -> None:
         """Send every personal DM due by now, oldest first, once each."""
-        for due in await personal.due_dms(self.bot.db, self.bot.now()):
+        for due in await personal_dms.due_dms(self.bot.db, self.bot.now()):
             try:
                 await self.deliver(due)
             except Exception as error:
@@ -64,26 +63,26 @@ class PersonalDMs(commands.Cog):
                     due.user_id,
                     **ids(due.guild_id, due.user_id),
                 )
-                await personal.finish_dm(self.bot.db, due.id, "failed", self.bot.now(), "error")
+                await personal_dms.finish_dm(self.bot.db, due.id, "failed", self.bot.now(), "error")
 
     async def deliver(self, due: DueDM) -> None:
         db = self.bot.db
-        if not await personal.claim_dm(db, due.id, self.bot.now()):
+        if not await personal_dms.claim_dm(db, due.id, self.bot.now()):
             return
         status, detail = await self._send(due)
-        await personal.finish_dm(db, due.id, status, self.bot.now(), detail)
+        await personal_dms.finish_dm(db, due.id, status, self.bot.now(), detail)
         if due.kind == "morning":
-            await service.plan_morning_dm(db, self._who(due))
+            await member_service.plan_morning_dm(db, self._who(due))
         elif due.kind == "recap":
-            await service.plan_recap_dm(db, self._who(due))
+            await member_service.plan_recap_dm(db, self._who(due))
 
     async def _send(self, due: DueDM) -> tuple[str, str | None]:
         who = self._who(due)
-        ctx = await service.member_context(self.bot.db, who)
+        ctx = await member_service.member_context(self.bot.db, who)
         member = ctx.member
         if member is None:
             return "skipped", "no longer a member"
-        if rules.too_late(due.kind, due.due_at, who.now):
+        if dm_times.too_late(due.kind, due.due_at, who.now):
             log.warning(
                 "skipped %s DM %s: beyond its grace window",
                 due.kind,
@@ -97,7 +96,9 @@ class PersonalDMs(commands.Cog):
             return "skipped", "switched off"
         if due.kind == "quiet" and not member.patience_dm:
             return "skipped", "switched off"
-        paused = await queries.active_pause(self.bot.db, due.guild_id, due.user_id, ctx.today)
+        paused = await member_records.active_pause(
+            self.bot.db, due.guild_id, due.user_id, ctx.today
+        )
         if paused is not None and due.kind != "welcome":
             return "skipped", "paused"
         composed = await self.compose(due, who)
@@ -117,7 +118,7 @@ class PersonalDMs(commands.Cog):
         group = guild.name if guild else "your group"
         key = due.id
         if due.kind == "cheers":
-            count = await encourage_store.cheers_received(
+            count = await encouragement.cheers_received(
                 self.bot.db, due.guild_id, due.user_id, due.due_at - timedelta(days=1), due.due_at
             )
             if count == 0:
@@ -129,7 +130,7 @@ class PersonalDMs(commands.Cog):
                 None,
             )
         if due.kind == "buddies":
-            buddy_ids = await encourage_store.buddies_of(
+            buddy_ids = await encouragement.buddies_of(
                 self.bot.db, due.guild_id, due.period, due.user_id
             )
             names = await self.names(guild, buddy_ids)
@@ -152,10 +153,10 @@ class PersonalDMs(commands.Cog):
             return f"{texts.pick(texts.FOLLOW_UP_WIN, key)}", None
         if due.kind == "welcome":
             return f"{texts.pick(texts.WELCOME_BACK, key)} ({group})", None
-        journey = await service.journey(self.bot.db, who)
+        journey = await member_service.journey(self.bot.db, who)
         stats = journey.stats
         if due.kind == "quiet":
-            reason = await service.one_reason(self.bot.db, who, key)
+            reason = await member_service.one_reason(self.bot.db, who, key)
             lines = [
                 f"It's been a quiet week in {group}, and that's allowed.",
                 texts.pick(texts.PATIENCE_REMINDERS, key),
@@ -200,7 +201,9 @@ class PersonalDMs(commands.Cog):
         """Tell a member once, privately, that a DM couldn't reach them."""
         if interaction.guild_id is None:
             return
-        if await personal.take_dm_notice(self.bot.db, interaction.guild_id, interaction.user.id):
+        if await personal_dms.take_dm_notice(
+            self.bot.db, interaction.guild_id, interaction.user.id
+        ):
             await interaction.followup.send(
                 "I tried to send you a DM but couldn't: your DMs are closed to me. I won't try "
                 "again by myself. If you'd like them, allow DMs from this server's members, "

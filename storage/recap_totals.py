@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.days import week_start as monday_of
-from bot.journey import Carry, PausePeriod
-from bot.recap import RECAP_MILESTONE_DAYS, RECAP_MILESTONE_WEEKS
+from bot.rules.days import week_start as monday_of
+from bot.rules.journey import Carry, PausePeriod
+from bot.rules.recap import RECAP_MILESTONE_DAYS, RECAP_MILESTONE_WEEKS
 from storage.db import Database
-from storage.queries import utc_text
+from storage.member_records import utc_text
 
 __all__ = [
     "MemberHistory",

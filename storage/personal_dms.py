@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.db import Database
-from storage.queries import PLAN_DM, insert_member, parse_utc_text, utc_text
+from storage.member_records import PLAN_DM, insert_member, parse_utc_text, utc_text
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.days import week_start
+from bot.rules.days import week_start
 
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)

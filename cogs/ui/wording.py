@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.journey import JourneyStats
+from bot.rules.journey import JourneyStats
 
 KIND_LABELS = {"practice": "Practice", "rest": "Rest day", "setback": "Setback"}
 KIND_EMOJI = {"practice": "🏃", "rest": "🌙", "setback": "🌱"}

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database
-from storage.queries import utc_text
+from storage.member_records import utc_text
 
 EXPORT_FORMAT = "keepgoing.mydata"
 EXPORT_VERSION = 1

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import inputs
-from bot.days import parse_hhmm, parse_timezone
-from bot.errors import UserFacingError
-from bot.posts import schedule_of
-from bot.schedule import WEEKDAYS, next_occurrence
-from storage import posts as store
-from storage import queries
+from bot.rules import inputs
+from bot.rules.days import parse_hhmm, parse_timezone
+from bot.rules.errors import UserFacingError
+from bot.rules.schedule import WEEKDAYS, next_occurrence
+from bot.services.posting import schedule_of
+from storage import group_posts, member_records
 from storage.db import Database
 from storage.models import GroupConfig, GroupText
 
@@ -26,8 +25,8 @@ POST_NAMES = {
 
 
 async def group(db: Database, guild_id: int, now: datetime, default_timezone: str) -> GroupConfig:
-    await queries.ensure_group(db, guild_id, default_timezone, now)
-    config = await store.group_config(db, guild_id)
+    await member_records.ensure_group(db, guild_id, default_timezone, now)
+    config = await group_posts.group_config(db, guild_id)
     assert config is not None
     return config
 
@@ -43,7 +42,7 @@ def next_post(config: GroupConfig, kind: str, now: datetime) -> datetime | None:
 
 async def set_timezone(db: Database, guild_id: int, zone: str) -> str:
     name = parse_timezone(zone).key
-    await store.set_group_timezone(db, guild_id, name)
+    await group_posts.set_group_timezone(db, guild_id, name)
     return name
 
 
@@ -71,7 +70,7 @@ async def configure_post(
     channel = channel_id if channel_id is not None else current.channel_id
     if channel is None and kind != "buddies":
         raise UserFacingError("Choose a `channel` for it to go out in.")
-    return await store.set_post_config(
+    return await group_posts.set_post_config(
         db,
         config.guild_id,
         kind,
@@ -85,19 +84,24 @@ async def configure_post(
 
 async def add_text(db: Database, guild_id: int, kind: str, text: str, now: datetime) -> int:
     clean = inputs.required_text(text, what="text", limit=TEXT_LIMIT)
-    count = await store.add_group_text(db, guild_id, kind, clean, now)
+    count = await group_posts.add_group_text(db, guild_id, kind, clean, now)
     if count is None:
         raise UserFacingError(
-            f"The group already has {store.MAX_GROUP_TEXTS} of its own {kind} texts. "
+            f"The group already has {group_posts.MAX_GROUP_TEXTS} of its own {kind} texts. "
             "Remove one first."
         )
     return count
 
 
+async def list_texts(db: Database, guild_id: int, kind: str) -> list[GroupText]:
+    """The group's own texts of one kind, in the order ``/setup prompts list`` numbers them."""
+    return await group_posts.list_group_texts(db, guild_id, kind)
+
+
 async def remove_text(db: Database, guild_id: int, kind: str, number: int) -> GroupText:
-    removed = await store.remove_group_text(db, guild_id, kind, number)
+    removed = await group_posts.remove_group_text(db, guild_id, kind, number)
     if removed is None:
-        count = len(await store.list_group_texts(db, guild_id, kind))
+        count = len(await group_posts.list_group_texts(db, guild_id, kind))
         if count == 0:
             raise UserFacingError(f"The group has no {kind} texts of its own yet.")
         raise UserFacingError(
@@ -122,8 +126,8 @@ async def post_statuses(db: Database, config: GroupConfig, now: datetime) -> lis
     out = []
     for kind in ("morning", "patience", "recap", "buddies"):
         post = config.post(kind)
-        failure = await store.last_failure(db, config.guild_id, kind)
-        sent = await store.last_sent(db, config.guild_id, kind)
+        failure = await group_posts.last_failure(db, config.guild_id, kind)
+        sent = await group_posts.last_sent(db, config.guild_id, kind)
         problem = None
         if failure and (sent is None or failure.scheduled_for > sent.scheduled_for):
             when = failure.scheduled_for.astimezone(ZoneInfo(config.timezone))

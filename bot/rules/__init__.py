@@ -1,0 +1,1 @@
+"""Pure rules: stdlib, zoneinfo and Pillow only; nothing of ours outside this package."""

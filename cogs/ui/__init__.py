@@ -1,0 +1,1 @@
+"""Views, modals, buttons and reply wording shared between cogs. Not extensions."""
