@@ -80,6 +80,25 @@ def simcord_bot(bot_kwargs: dict[str, object]) -> KeepGoingBot:
     return without_dm_pacing(KeepGoingBot(**bot_kwargs))  # type: ignore[arg-type]
 
 
+@pytest.fixture
+def community(simcord_env: simcord.Env):
+    """A factory for the usual scene: a group "Runners" with a #training channel and one
+    member per name given. Returns ``(guild, channel, *members)``."""
+
+    def make(*names: str):
+        guild = simcord_env.create_guild("Runners")
+        channel = guild.create_text_channel("training")
+        return (guild, channel, *(guild.add_member(simcord_env.create_user(n)) for n in names))
+
+    return make
+
+
+@pytest.fixture
+def world(community):
+    """Runners, #training, alice and bob; a module needing others overrides this."""
+    return community("alice", "bob")
+
+
 def _is_expected(error: BaseException) -> bool:
     """Refusals the error handler shows to members on purpose are not bugs."""
     inner = getattr(error, "original", None) or error.__cause__ or error
@@ -89,17 +108,32 @@ def _is_expected(error: BaseException) -> bool:
     return isinstance(inner, refusals) or isinstance(error, refusals)
 
 
+class KeepGoingEnv(simcord.Env):
+    """simcord's environment, plus a cursor of the errors a test has looked at on purpose."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.errors_seen = 0
+
+    def acknowledge_errors(self) -> tuple[BaseException, ...]:
+        """The errors captured since the last look; teardown no longer fails on them."""
+        captured = self.errors_since(self.errors_seen)
+        self.errors_seen = self.error_cursor
+        return captured
+
+
 @pytest_asyncio.fixture
 async def simcord_env(simcord_bot: KeepGoingBot, request: pytest.FixtureRequest):
     """simcord's own fixture, except that member-facing refusals (``UserFacingError``) do
-    not fail the test; every other error the bot raised still does."""
+    not fail the test; every other error the bot raised still does, unless the test
+    acknowledged it (``acknowledge_errors``)."""
     marker = request.node.get_closest_marker("simcord")
-    env = simcord.Env(simcord_bot, **(marker.kwargs if marker else {}))
+    env = KeepGoingEnv(simcord_bot, **(marker.kwargs if marker else {}))
     await env.start()
     try:
         yield env
     finally:
         await env.shutdown()
-        unexpected = [e for e in env.errors_since(env._errors_acknowledged) if not _is_expected(e)]
+        unexpected = [e for e in env.errors_since(env.errors_seen) if not _is_expected(e)]
         if unexpected:
             raise ExceptionGroup(f"bot raised {len(unexpected)} unexpected error(s)", unexpected)

@@ -7,7 +7,6 @@ simcord fixture fails the test on any unexpected error)."""
 from __future__ import annotations
 
 import pytest
-import simcord
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -46,13 +45,9 @@ SETTINGS = settings(
 
 
 @pytest.fixture
-def world(simcord_env: simcord.Env, monkeypatch: pytest.MonkeyPatch):
+def world(community, monkeypatch: pytest.MonkeyPatch):
     use_modified_client(monkeypatch)
-    guild = simcord_env.create_guild("Runners")
-    channel = guild.create_text_channel("training")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return guild, channel, alice, bob
+    return community("alice", "bob")
 
 
 async def fetch(db, sql: str, params: tuple = ()) -> list[tuple]:

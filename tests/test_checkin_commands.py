@@ -14,15 +14,6 @@ from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody, use_modified_client
 
 
-@pytest.fixture
-def world(simcord_env: simcord.Env):
-    guild = simcord_env.create_guild("Runners")
-    channel = guild.create_text_channel("training")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return guild, channel, alice, bob
-
-
 async def count_checkins(db, user_id: int | None = None) -> int:
     if user_id is None:
         row = await db.fetchone("SELECT count(*) FROM checkins")
@@ -221,7 +212,7 @@ async def test_unexpected_error_gets_a_calm_apology_and_is_logged(
     assert logged and "disk on fire" in str(logged[0].exc_info[1])
     # Ids travel as fields too (LOG_FORMAT=json puts them in each line), never the note.
     assert (logged[0].guild_id, logged[0].user_id) == (channel.guild.id, alice.id)
-    errors = simcord_env.errors  # acknowledge the error the tree reported
+    errors = simcord_env.acknowledge_errors()  # the error the tree reported
     assert any("disk on fire" in str(getattr(e, "original", e)) for e in errors)
 
 

@@ -7,64 +7,21 @@ so all runs are started together once per module and the tests only inspect the 
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.subprocess_runs import ROOT, Plan, Run, start_all
+
 MIGRATION_COUNT = len(list((ROOT / "storage" / "migrations").glob("*.sql")))
-BOT_VARIABLES = {
-    "DISCORD_TOKEN",
-    "DATABASE_PATH",
-    "DEFAULT_TIMEZONE",
-    "DEV_GUILD_ID",
-    "LOG_LEVEL",
-    "LOG_FORMAT",
-    "RETENTION_DAYS",
-}
-TIMEOUT = 60
 # Far ahead, so that a migration added while the suite runs cannot catch up with it.
 FUTURE_VERSION = MIGRATION_COUNT + 100
 
 SECRET = "a-secret-token-value"
 DOTENV_SECRET = "from-dotenv-token"
 SPACED_SECRET = "spaced secret-token-value"
-
-
-def clean_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in BOT_VARIABLES}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.update(extra)
-    return env
-
-
-@dataclass(frozen=True)
-class Plan:
-    args: tuple[str, ...]
-    env: dict[str, str]
-    prepare: Callable[[Path], None] | None = None
-
-
-@dataclass(frozen=True)
-class Run:
-    cwd: Path
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    @property
-    def stderr_lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.strip()]
 
 
 def write_dotenv(text: str) -> Callable[[Path], None]:
@@ -128,34 +85,7 @@ PLANS: dict[str, Plan] = {
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     """Start every planned ``python -m bot`` at once, each in its own empty folder."""
-    started: dict[str, tuple[Path, subprocess.Popen[str]]] = {}
-    try:
-        for name, plan in PLANS.items():
-            cwd = tmp_path_factory.mktemp(name)
-            if plan.prepare:
-                plan.prepare(cwd)
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", *plan.args],
-                cwd=cwd,
-                env=clean_env(plan.env),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-            )
-            started[name] = (cwd, process)
-        results: dict[str, Run] = {}
-        for name, (cwd, process) in started.items():
-            stdout, stderr = process.communicate(timeout=TIMEOUT)
-            results[name] = Run(cwd, process.returncode, stdout, stderr)
-        return results
-    finally:
-        for _cwd, process in started.values():
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+    return start_all(PLANS, tmp_path_factory, "-m", "bot")
 
 
 def assert_config_error(run: Run, variable: str) -> None:

@@ -17,13 +17,8 @@ from tests.scheduling import run_until
 
 
 @pytest.fixture
-def world(simcord_env: simcord.Env):
-    guild = simcord_env.create_guild("Runners")
-    channel = guild.create_text_channel("training")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    carol = guild.add_member(simcord_env.create_user("carol"))
-    return guild, channel, alice, bob, carol
+def world(community):
+    return community("alice", "bob", "carol")
 
 
 def dms(actor) -> list[discord.Message]:

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import simcord
 
 from storage import Database, open_database
 
@@ -25,11 +24,8 @@ async def db(db_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def world(simcord_env: simcord.Env):
-    guild = simcord_env.create_guild("Runners")
-    channel = guild.create_text_channel("training")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    return guild, channel, alice
+def world(community):
+    return community("alice")
 
 
 def rows(db_path: Path, sql: str) -> int:

@@ -12,15 +12,6 @@ from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody, use_modified_client
 
 
-@pytest.fixture
-def world(simcord_env: simcord.Env):
-    guild = simcord_env.create_guild("Runners")
-    channel = guild.create_text_channel("training")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return guild, channel, alice, bob
-
-
 async def count(db, table: str) -> int:
     row = await db.fetchone(f"SELECT count(*) FROM {table}")  # table names are literals here
     return int(row[0])

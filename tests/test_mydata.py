@@ -9,7 +9,6 @@ from unittest.mock import create_autospec
 
 import discord
 import pytest
-import simcord
 
 from bot.bot import KeepGoingBot
 from cogs.mydata import ConfirmDelete
@@ -18,12 +17,9 @@ from tests.conftest import FakeClock
 
 
 @pytest.fixture
-async def world(simcord_env: simcord.Env, simcord_bot: KeepGoingBot, clock: FakeClock):
+async def world(community, simcord_bot: KeepGoingBot, clock: FakeClock):
     """Two members with something in every table that can hold member data."""
-    guild = simcord_env.create_guild("Runners")
-    channel = guild.create_text_channel("training")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
+    guild, channel, alice, bob = community("alice", "bob")
     for me, other, word in ((alice, bob, "ALICE"), (bob, alice, "BOB")):
         await me.slash(channel, "checkin", kind="practice", note=f"{word}-NOTE", share=True)
         await other.click(channel.last_message, label="Cheer")

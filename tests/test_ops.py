@@ -14,12 +14,9 @@ import re
 import signal
 import sqlite3
 import stat
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,17 +28,8 @@ from bot.logs import REDACTED, setup_logging
 from bot.settings import Settings, explain
 from storage import open_database
 from storage.backup import BackupError, backup_database, backup_target
+from tests.subprocess_runs import Plan, Run, start_all
 
-ROOT = Path(__file__).resolve().parents[1]
-BOT_VARIABLES = {
-    "DISCORD_TOKEN",
-    "DATABASE_PATH",
-    "DEFAULT_TIMEZONE",
-    "DEV_GUILD_ID",
-    "LOG_LEVEL",
-    "LOG_FORMAT",
-}
-TIMEOUT = 60
 TOKEN = "MTA5.fake-bot-token.never-shown"
 
 
@@ -420,13 +408,6 @@ sys.exit(code)
 """
 
 
-def clean_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in BOT_VARIABLES}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.update(extra)
-    return env
-
-
 def make_live_database(cwd: Path) -> None:
     make_counter_database(cwd / "live.sqlite3", rows=10)
 
@@ -437,30 +418,6 @@ def write_dotenv(text: str) -> Callable[[Path], None]:
         make_live_database(cwd)
 
     return prepare
-
-
-@dataclass(frozen=True)
-class Plan:
-    args: tuple[str, ...]
-    env: dict[str, str]
-    prepare: Callable[[Path], None] | None = None
-
-
-@dataclass(frozen=True)
-class Run:
-    cwd: Path
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    @property
-    def stderr_lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.strip()]
 
 
 def shutdown(scenario: str, **env: str) -> Plan:
@@ -492,35 +449,7 @@ PLANS: dict[str, Plan] = {
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    started: dict[str, tuple[Path, float, subprocess.Popen[str]]] = {}
-    try:
-        for name, plan in PLANS.items():
-            cwd = tmp_path_factory.mktemp(name)
-            if plan.prepare:
-                plan.prepare(cwd)
-            process = subprocess.Popen(
-                [sys.executable, *plan.args],
-                cwd=cwd,
-                env=clean_env(plan.env),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-            )
-            started[name] = (cwd, time.monotonic(), process)
-        results: dict[str, Run] = {}
-        for name, (cwd, began, process) in started.items():
-            stdout, stderr = process.communicate(timeout=TIMEOUT)
-            seconds = time.monotonic() - began
-            results[name] = Run(cwd, process.returncode, stdout, stderr, seconds)
-        return results
-    finally:
-        for _cwd, _began, process in started.values():
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+    return start_all(PLANS, tmp_path_factory)
 
 
 def test_cli_backup_needs_no_token(runs: dict[str, Run]) -> None:

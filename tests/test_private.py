@@ -17,15 +17,6 @@ from storage import member_records, personal_dms
 from tests.conftest import FakeClock
 
 
-@pytest.fixture
-def world(simcord_env: simcord.Env):
-    guild = simcord_env.create_guild("Runners")
-    channel = guild.create_text_channel("training")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return guild, channel, alice, bob
-
-
 def dms(env: simcord.Env, actor) -> list[discord.Message]:
     return [m for m in actor.user.dm_channel.history() if m.author.bot]
 
