@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CANNOT_DM = 50007
-RETRY_DELAYS = (60, 300, 900)  # seconds between attempts after a passing Discord fault
 
 
 def is_transient(error: BaseException) -> bool:

@@ -1,7 +1,10 @@
-"""APScheduler wiring: one job per group post, rebuilt from the database.
+"""APScheduler wiring: one job per group post, rebuilt from the database, and the bot's other
+timed jobs. The only module that touches APScheduler.
 
-Each job carries only ids. When it fires it calls the runner (the scheduled-posts cog), which
-re-reads the database, claims the period in the post log and sends.
+Each group post job carries only ids. When it fires it calls the runner registered for its
+kind (the scheduled-posts cog, the buddies cog), which re-reads the database, claims the period
+in the post log and sends. Other jobs (the per-minute personal DMs, the daily purge) are
+added and removed by name.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from bot.rules.schedule import GRACE, GROUP_JOBS
-from bot.services.posting import schedule_of
+from bot.rules.schedule import GROUP_JOBS, GROUP_POST_GRACE
+from bot.services.posting import is_active, schedule_of
 from storage import group_posts
 from storage.db import Database
 from storage.models import GroupConfig
@@ -27,6 +30,7 @@ from storage.models import GroupConfig
 log = logging.getLogger(__name__)
 
 Runner = Callable[[int, str], Awaitable[None]]
+Job = Callable[[], Awaitable[None]]
 _CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -64,7 +68,7 @@ class PostScheduler:
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         # Who sends each kind: the cogs register themselves (kind -> coroutine function).
-        self.runners: dict[str, Runner] = {}
+        self._runners: dict[str, Runner] = {}
 
     def start(self, *, paused: bool = False) -> None:
         """Start; ``paused`` keeps jobs and triggers but never fires them on the wall clock
@@ -75,8 +79,58 @@ class PostScheduler:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
+    def register_post_runner(self, kind: str, runner: Runner) -> None:
+        """``runner(guild_id, kind)`` sends ``kind``'s group posts (or pairs the buddies) when
+        their jobs fire. Undo with :meth:`unregister_post_runner`."""
+        if kind not in GROUP_JOBS:
+            raise ValueError(f"no group post job is called {kind!r}")
+        self._runners[kind] = runner
+
+    def unregister_post_runner(self, kind: str) -> None:
+        """Stop sending ``kind``: its jobs keep their triggers but find no runner."""
+        self._runners.pop(kind, None)
+
+    def add_daily(
+        self,
+        ident: str,
+        func: Job,
+        hour: int,
+        minute: int,
+        *,
+        grace: timedelta = timedelta(hours=6),
+    ) -> None:
+        """A job once a day at ``hour:minute`` UTC, run late within ``grace`` (after a
+        restart, say). Undo with :meth:`remove`."""
+        self.scheduler.add_job(
+            func,
+            CronTrigger(hour=hour, minute=minute, timezone="UTC"),
+            id=ident,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(grace.total_seconds()),
+        )
+
+    def add_every_minute(self, ident: str, func: Job) -> None:
+        """One job a minute (personal DMs ask storage who is due, rather than one job per
+        member). Undo with :meth:`remove`."""
+        self.scheduler.add_job(
+            func,
+            IntervalTrigger(minutes=1, timezone=UTC),
+            id=ident,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=60,
+        )
+
+    def remove(self, ident: str) -> None:
+        """Remove a job added by name; nothing happens if there is none."""
+        with contextlib.suppress(JobLookupError):
+            self.scheduler.remove_job(ident)
+
     async def _fire(self, guild_id: int, kind: str) -> None:
-        runner = self.runners.get(kind)
+        runner = self._runners.get(kind)
         if runner is None:
             log.warning("no runner for %s job of guild %s", kind, guild_id)
             return
@@ -86,7 +140,9 @@ class PostScheduler:
         """Make the jobs match the database: every group's, or one group's after a change."""
         if guild_id is None:
             configs = await group_posts.groups_with_posts(self.db)
-            wanted = {job_id(k, c.guild_id) for c in configs for k in GROUP_JOBS if _active(c, k)}
+            wanted = {
+                job_id(k, c.guild_id) for c in configs for k in GROUP_JOBS if is_active(c.post(k))
+            }
             for job in self.scheduler.get_jobs():
                 if job.id.split(":")[0] in GROUP_JOBS and job.id not in wanted:
                     job.remove()
@@ -95,12 +151,12 @@ class PostScheduler:
             configs = [config] if config else []
             if config is None:
                 for kind in GROUP_JOBS:
-                    self._remove(job_id(kind, guild_id))
+                    self.remove(job_id(kind, guild_id))
         for config in configs:
             for kind in GROUP_JOBS:
                 ident = job_id(kind, config.guild_id)
-                if not _active(config, kind):
-                    self._remove(ident)
+                if not is_active(config.post(kind)):
+                    self.remove(ident)
                     continue
                 self.scheduler.add_job(
                     self._fire,
@@ -111,7 +167,7 @@ class PostScheduler:
                     replace_existing=True,
                     coalesce=True,
                     max_instances=1,
-                    misfire_grace_time=int(GRACE[kind].total_seconds()),
+                    misfire_grace_time=int(GROUP_POST_GRACE[kind].total_seconds()),
                 )
         log.info("scheduled %d group post jobs", len(self.scheduler.get_jobs()))
 
@@ -123,40 +179,17 @@ class PostScheduler:
             args=(guild_id, kind),
             id=f"retry:{kind}:{guild_id}",
             replace_existing=True,
-            misfire_grace_time=int(GRACE[kind].total_seconds()),
+            misfire_grace_time=int(GROUP_POST_GRACE[kind].total_seconds()),
         )
-
-    def every_minute(self, ident: str, func: Callable[[], Awaitable[None]]) -> None:
-        """One job a minute (personal DMs ask storage who is due, rather than one job per
-        member)."""
-        self.scheduler.add_job(
-            func,
-            IntervalTrigger(minutes=1, timezone=UTC),
-            id=ident,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=60,
-        )
-
-    def _remove(self, ident: str) -> None:
-        with contextlib.suppress(JobLookupError):
-            self.scheduler.remove_job(ident)
 
     async def catch_up(self) -> None:
         """At start-up: send what was missed while the bot was down (within grace), record
         what is too late as skipped, and resend claimed-but-unconfirmed posts."""
         for config in await group_posts.groups_with_posts(self.db):
             for kind in GROUP_JOBS:
-                if not _active(config, kind):
+                if not is_active(config.post(kind)):
                     continue
                 try:
                     await self._fire(config.guild_id, kind)
                 except Exception:
                     log.exception("catch-up of %s post for guild %s failed", kind, config.guild_id)
-
-
-def _active(config: GroupConfig, kind: str) -> bool:
-    post = config.post(kind)
-    # Buddies are paired and introduced by DM: they need no channel.
-    return post.enabled and (post.channel_id is not None or kind == "buddies")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -114,22 +112,6 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         await reply_private(interaction, message)
     except discord.HTTPException:
         log.warning("could not tell user %s about an error", interaction.user.id, exc_info=True)
-
-
-def reports_errors(
-    callback: Callable[[Any, discord.Interaction[Any]], Awaitable[None]],
-) -> Callable[[Any, discord.Interaction[Any]], Awaitable[None]]:
-    """For ``DynamicItem`` callbacks, which have no error handler of their own: anything they
-    raise is reported like a command's error (a private message, a logged traceback)."""
-
-    @functools.wraps(callback)
-    async def guarded(self: Any, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await callback(self, interaction)
-        except Exception as error:
-            await report_error(interaction, error)
-
-    return guarded
 
 
 class KeepGoingTree(app_commands.CommandTree["KeepGoingBot"]):

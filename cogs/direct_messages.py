@@ -8,7 +8,6 @@ weekly recap. Nothing goes to a paused member, or to one whose DMs are closed.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -17,13 +16,13 @@ from discord.ext import commands
 from bot.bot import KeepGoingBot
 from bot.dms import is_transient
 from bot.logs import ids
-from bot.rules import dm_times, texts
-from bot.services import member_service
+from bot.rules import texts
+from bot.services import dm_delivery, member_service
+from bot.services.dm_delivery import DueDM
 from bot.services.member_service import Who
-from cogs.checkins import DMCheckinButton
+from cogs.ui.checkin_views import DMCheckinButton
+from cogs.ui.names import display_names
 from cogs.ui.wording import days, weeks
-from storage import encouragement, member_records, personal_dms
-from storage.personal_dms import DueDM
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +34,17 @@ class PersonalDMs(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.every_minute(TICK_JOB, self.tick)
+        self.bot.scheduler.add_every_minute(TICK_JOB, self.tick)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.remove(TICK_JOB)
 
     def _who(self, due: DueDM) -> Who:
         return Who(due.guild_id, due.user_id, self.bot.now(), self.bot.settings.default_timezone)
 
     async def tick(self) -> None:
         """Send every personal DM due by now, oldest first, once each."""
-        for due in await personal_dms.due_dms(self.bot.db, self.bot.now()):
+        for due in await dm_delivery.due_dms(self.bot.db, self.bot.now()):
             try:
                 await self.deliver(due)
             except Exception as error:
@@ -63,44 +65,21 @@ class PersonalDMs(commands.Cog):
                     due.user_id,
                     **ids(due.guild_id, due.user_id),
                 )
-                await personal_dms.finish_dm(self.bot.db, due.id, "failed", self.bot.now(), "error")
+                await dm_delivery.finish(self.bot.db, due, "failed", self.bot.now(), "error")
 
     async def deliver(self, due: DueDM) -> None:
         db = self.bot.db
-        if not await personal_dms.claim_dm(db, due.id, self.bot.now()):
+        if not await dm_delivery.claim(db, due, self.bot.now()):
             return
         status, detail = await self._send(due)
-        await personal_dms.finish_dm(db, due.id, status, self.bot.now(), detail)
-        if due.kind == "morning":
-            await member_service.plan_morning_dm(db, self._who(due))
-        elif due.kind == "recap":
-            await member_service.plan_recap_dm(db, self._who(due))
+        await dm_delivery.finish(db, due, status, self.bot.now(), detail)
+        await dm_delivery.plan_next(db, due, self._who(due))
 
     async def _send(self, due: DueDM) -> tuple[str, str | None]:
         who = self._who(due)
-        ctx = await member_service.member_context(self.bot.db, who)
-        member = ctx.member
-        if member is None:
-            return "skipped", "no longer a member"
-        if dm_times.too_late(due.kind, due.due_at, who.now):
-            log.warning(
-                "skipped %s DM %s: beyond its grace window",
-                due.kind,
-                due.id,
-                **ids(due.guild_id, due.user_id),
-            )
-            return "skipped", "beyond the grace window"
-        if due.kind == "morning" and not member.morning_dm:
-            return "skipped", "switched off"
-        if due.kind == "recap" and not member.recap_dm:
-            return "skipped", "switched off"
-        if due.kind == "quiet" and not member.patience_dm:
-            return "skipped", "switched off"
-        paused = await member_records.active_pause(
-            self.bot.db, due.guild_id, due.user_id, ctx.today
-        )
-        if paused is not None and due.kind != "welcome":
-            return "skipped", "paused"
+        reason = await dm_delivery.skip_reason(self.bot.db, due, who)
+        if reason is not None:
+            return "skipped", reason
         composed = await self.compose(due, who)
         if composed is None:
             return "skipped", "nothing to say"
@@ -118,9 +97,7 @@ class PersonalDMs(commands.Cog):
         group = guild.name if guild else "your group"
         key = due.id
         if due.kind == "cheers":
-            count = await encouragement.cheers_received(
-                self.bot.db, due.guild_id, due.user_id, due.due_at - timedelta(days=1), due.due_at
-            )
+            count = await dm_delivery.cheers_since_yesterday(self.bot.db, due)
             if count == 0:
                 return None
             plural = "cheer" if count == 1 else "cheers"
@@ -130,10 +107,8 @@ class PersonalDMs(commands.Cog):
                 None,
             )
         if due.kind == "buddies":
-            buddy_ids = await encouragement.buddies_of(
-                self.bot.db, due.guild_id, due.period, due.user_id
-            )
-            names = await self.names(guild, buddy_ids)
+            buddy_ids = await dm_delivery.buddies_of(self.bot.db, due)
+            names = await display_names(guild, buddy_ids)
             if not names:
                 return None
             suggestion = texts.pick(texts.BUDDY_SUGGESTIONS, due.id)
@@ -180,20 +155,6 @@ class PersonalDMs(commands.Cog):
             None,
         )
 
-    async def names(self, guild: discord.Guild | None, user_ids: list[int]) -> list[str]:
-        if guild is None:
-            return []
-        out = []
-        for user_id in user_ids:
-            member = guild.get_member(user_id)
-            if member is None:
-                try:
-                    member = await guild.fetch_member(user_id)
-                except discord.HTTPException:
-                    continue
-            out.append(discord.utils.escape_markdown(member.display_name))
-        return out
-
     @commands.Cog.listener()
     async def on_app_command_completion(
         self, interaction: discord.Interaction[KeepGoingBot], command: app_commands.Command
@@ -201,9 +162,7 @@ class PersonalDMs(commands.Cog):
         """Tell a member once, privately, that a DM couldn't reach them."""
         if interaction.guild_id is None:
             return
-        if await personal_dms.take_dm_notice(
-            self.bot.db, interaction.guild_id, interaction.user.id
-        ):
+        if await dm_delivery.take_dm_notice(self.bot.db, interaction.guild_id, interaction.user.id):
             await interaction.followup.send(
                 "I tried to send you a DM but couldn't: your DMs are closed to me. I won't try "
                 "again by myself. If you'd like them, allow DMs from this server's members, "

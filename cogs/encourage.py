@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import random
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import KeepGoingBot
-from bot.rules.buddies import pair_members, repeat_couples
-from bot.rules.days import week_start
 from bot.rules.errors import UserFacingError
 from bot.rules.inputs import NOTE_LIMIT, required_text
-from bot.rules.schedule import GRACE, latest_occurrence
-from bot.services import member_service
-from bot.services.posting import schedule_of
+from bot.services import member_service, peer_support
 from bot.tree import reply_private
 from cogs.ui.context import who
-from storage import encouragement, group_posts
-
-log = logging.getLogger(__name__)
-
-COOLDOWN = timedelta(hours=1)
-RECENT_WEEKS = 4
 
 
 def encouragement_post(sender: str, target_mention: str, message: str) -> str:
@@ -39,10 +27,10 @@ class Encourage(commands.Cog):
         self.rng = random.Random()
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.runners["buddies"] = self.pair_week
+        self.bot.scheduler.register_post_runner("buddies", self.pair_week)
 
     async def cog_unload(self) -> None:
-        self.bot.scheduler.runners.pop("buddies", None)
+        self.bot.scheduler.unregister_post_runner("buddies")
 
     @app_commands.command(name="encourage", description="Send another member encouragement.")
     @app_commands.guild_only()
@@ -70,11 +58,8 @@ class Encourage(commands.Cog):
         ctx = await member_service.member_context(
             self.bot.db, me
         )  # the group's row exists from here
-        last = await encouragement.last_encouragement(
-            self.bot.db, me.guild_id, me.user_id, member.id
-        )
-        if last is not None and me.now - last < COOLDOWN:
-            minutes = max(1, int((COOLDOWN - (me.now - last)).total_seconds() // 60))
+        minutes = await peer_support.cooldown_left(self.bot.db, me, member.id)
+        if minutes is not None:
             await reply_private(
                 interaction,
                 f"You encouraged {member.display_name} a little while ago. Give it "
@@ -93,14 +78,8 @@ class Encourage(commands.Cog):
                     replied_user=False,
                 ),
             )
-            await encouragement.add_encouragement(
-                self.bot.db,
-                me.guild_id,
-                me.user_id,
-                member.id,
-                public=True,
-                today=ctx.today,
-                now=me.now,
+            await peer_support.record_encouragement(
+                self.bot.db, me, member.id, public=True, today=ctx.today
             )
             await interaction.followup.send(
                 f"Sent to {member.display_name}. Thank you for lifting someone up.",
@@ -127,14 +106,8 @@ class Encourage(commands.Cog):
                 "You could encourage them here in the channel instead.",
             )
             return
-        await encouragement.add_encouragement(
-            self.bot.db,
-            me.guild_id,
-            me.user_id,
-            member.id,
-            public=False,
-            today=today,
-            now=me.now,
+        await peer_support.record_encouragement(
+            self.bot.db, me, member.id, public=False, today=today
         )
         await reply_private(interaction, f"Sent privately to {member.display_name}. 💌")
 
@@ -146,9 +119,7 @@ class Encourage(commands.Cog):
     async def buddies_join(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         me = who(interaction)
         ctx = await member_service.member_context(self.bot.db, me)
-        joined = await encouragement.join_buddies(
-            self.bot.db, me.guild_id, me.user_id, first_day=ctx.first_day, now=me.now
-        )
+        joined = await peer_support.join_buddies(self.bot.db, me, ctx.first_day)
         await member_service.reopen_dms(self.bot.db, me.user_id)
         if joined:  # a group seen for the first time gets its weekly pairing job now
             await self.bot.scheduler.rebuild(me.guild_id)
@@ -163,7 +134,7 @@ class Encourage(commands.Cog):
     @buddies.command(name="leave", description="Stop being paired each week.")
     async def buddies_leave(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         me = who(interaction)
-        left = await encouragement.leave_buddies(self.bot.db, me.guild_id, me.user_id)
+        left = await peer_support.leave_buddies(self.bot.db, me)
         await reply_private(
             interaction,
             "Done: no more weekly buddies. You're welcome back any time."
@@ -173,39 +144,7 @@ class Encourage(commands.Cog):
 
     async def pair_week(self, guild_id: int, kind: str) -> None:
         """The weekly job: pair willing members once per week and plan their introductions."""
-        config = await group_posts.group_config(self.bot.db, guild_id)
-        if config is None or not config.buddies.enabled:
-            return
-        now = self.bot.now()
-        tz = ZoneInfo(config.timezone)
-        occurrence = latest_occurrence(schedule_of(config.buddies), now, tz)
-        if occurrence is None:
-            return
-        if config.buddies.since is not None and occurrence < config.buddies.since:
-            return  # set up after that occurrence: it was never due
-        week = week_start(occurrence.astimezone(tz).date())
-        if await encouragement.week_paired(self.bot.db, guild_id, week):
-            return
-        if now - occurrence > GRACE["buddies"]:
-            log.warning("buddies for guild %s week %s missed beyond grace", guild_id, week)
-            return
-        today = now.astimezone(tz).date()
-        candidates = await encouragement.buddy_candidates(self.bot.db, guild_id, today)
-        recent = await encouragement.recent_groups(
-            self.bot.db, guild_id, week - timedelta(weeks=RECENT_WEEKS), week
-        )
-        groups = pair_members(candidates, recent, self.rng)
-        saved = await encouragement.save_pairing(
-            self.bot.db, guild_id, week, groups, due_at=now, now=now
-        )
-        if saved:
-            log.info(
-                "paired %d buddy groups for guild %s week %s (%d repeats)",
-                len(groups),
-                guild_id,
-                week,
-                repeat_couples(groups, recent),
-            )
+        await peer_support.pair_week(self.bot.db, guild_id, self.bot.now(), self.rng)
 
 
 async def setup(bot: KeepGoingBot) -> None:

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
-import logging
-from datetime import timedelta
 from typing import Any
 
 import discord
-from apscheduler.triggers.cron import CronTrigger
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import KeepGoingBot
-from bot.logs import ids
+from bot.services import data_rights
 from bot.tree import reply_private, report_error
 from cogs.ui.context import who
-from storage import member_data
-
-log = logging.getLogger(__name__)
 
 CONFIRM_SECONDS = 300
 PURGE_JOB = "retention-purge"
+PURGE_HOUR, PURGE_MINUTE = 4, 17  # UTC
 PRIVACY_NOTE = "What each part means, and how long anything is kept: see PRIVACY.md."
 
 
@@ -47,15 +41,8 @@ class ConfirmDelete(discord.ui.View):
     async def confirm(
         self, interaction: discord.Interaction[KeepGoingBot], button: discord.ui.Button[Any]
     ) -> None:
-        counts = await member_data.delete_member(self.bot.db, self.guild_id, self.user_id)
+        await data_rights.erase_member(self.bot.db, self.guild_id, self.user_id)
         self.stop()
-        log.info(
-            "deleted member data on request (guild=%s user=%s rows=%d)",
-            self.guild_id,
-            self.user_id,
-            sum(counts.values()),
-            **ids(self.guild_id, self.user_id),
-        )
         await interaction.response.edit_message(
             content="Done: everything Keep Going stored about you in this server is gone. "
             "If you check in again, you start fresh.",
@@ -93,23 +80,17 @@ class MyData(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.scheduler.add_job(
-            self.purge,
-            CronTrigger(hour=4, minute=17, timezone="UTC"),
-            id=PURGE_JOB,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=6 * 3600,
-        )
+        self.bot.scheduler.add_daily(PURGE_JOB, self.purge, PURGE_HOUR, PURGE_MINUTE)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.remove(PURGE_JOB)
 
     @app_commands.command(name="export", description="A JSON file of everything stored about you.")
     async def export(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
         me = who(interaction)
         # A long history can take a moment: answer within Discord's 3 seconds, then deliver.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await member_data.export_member(self.bot.db, me.guild_id, me.user_id, me.now)
-        blob = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        blob = await data_rights.export_json(self.bot.db, me.guild_id, me.user_id, me.now)
         await interaction.followup.send(
             "Here is everything Keep Going stores about you in this server. " + PRIVACY_NOTE,
             file=discord.File(io.BytesIO(blob), filename="keepgoing-member_data.json"),
@@ -132,27 +113,27 @@ class MyData(
 
     async def purge(self) -> None:
         """Daily: forget members who left, and servers that removed the bot, past retention."""
-        cutoff = self.bot.now() - timedelta(days=self.bot.settings.retention_days)
-        members, groups = await member_data.purge_departed(self.bot.db, cutoff)
-        log.info("retention purge: %d members and %d groups deleted", members, groups)
+        await data_rights.purge_departed(
+            self.bot.db, self.bot.now(), self.bot.settings.retention_days
+        )
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        await member_data.mark_member_left(
+        await data_rights.member_left(
             self.bot.db, payload.guild_id, payload.user.id, self.bot.now()
         )
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
-        await member_data.mark_member_back(self.bot.db, member.guild.id, member.id)
+        await data_rights.member_back(self.bot.db, member.guild.id, member.id)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await member_data.mark_group_left(self.bot.db, guild.id, self.bot.now())
+        await data_rights.group_left(self.bot.db, guild.id, self.bot.now())
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await member_data.mark_group_back(self.bot.db, guild.id)
+        await data_rights.group_back(self.bot.db, guild.id)
 
 
 async def setup(bot: KeepGoingBot) -> None:

@@ -1,7 +1,8 @@
 """Scheduled group posts on Discord: the morning prompt, patience reminder and weekly recap.
 
-The scheduler's jobs call :meth:`ScheduledPosts.run`; ``bot/posting.py`` decides and claims,
-this cog builds the message and sends it with the period's nonce.
+The scheduler's jobs call :meth:`ScheduledPosts.run`; ``bot/services/posting.py`` decides and
+claims, ``bot/services/weekly_recap.py`` gathers the recap, this cog builds the message and
+sends it with the period's nonce.
 """
 
 from __future__ import annotations
@@ -15,21 +16,16 @@ import discord
 from discord.ext import commands
 
 from bot.bot import KeepGoingBot
-from bot.dms import RETRY_DELAYS, is_transient
+from bot.dms import is_transient
 from bot.logs import ids
-from bot.rules.recap import (
-    alphabetical,
-    milestones,
-    recap_text,
-    recap_week,
-    week_bounds_utc,
-    week_label,
-)
+from bot.rules.post_policy import RetryAttempts
+from bot.rules.recap import alphabetical, recap_text
 from bot.rules.recap_chart import weekly_chart
 from bot.rules.schedule import POST_KINDS
 from bot.services import posting
-from cogs.checkins import CheckinPromptView
-from storage import recap_totals
+from bot.services.weekly_recap import weekly_recap
+from cogs.ui.checkin_views import CheckinPromptView
+from cogs.ui.names import display_names
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +59,16 @@ class ScheduledPosts(commands.Cog):
         self.bot = bot
         self.rng = random.Random()
         self._locks: dict[tuple[int, str], asyncio.Lock] = {}
-        self._attempts: dict[tuple[int, str, str], int] = {}
+        # Tries at each post still being retried after a passing fault (this period only).
+        self.retries = RetryAttempts()
 
     async def cog_load(self) -> None:
         for kind in POST_KINDS:
-            self.bot.scheduler.runners[kind] = self.run
+            self.bot.scheduler.register_post_runner(kind, self.run)
 
     async def cog_unload(self) -> None:
         for kind in POST_KINDS:
-            self.bot.scheduler.runners.pop(kind, None)
+            self.bot.scheduler.unregister_post_runner(kind)
 
     async def run(self, guild_id: int, kind: str) -> None:
         """Send the latest occurrence of ``kind`` for the group if it is due, exactly once."""
@@ -79,11 +76,13 @@ class ScheduledPosts(commands.Cog):
         async with lock:  # a job and the start-up catch-up never send the same post twice
             plan = await posting.plan_post(self.bot.db, guild_id, kind, self.bot.now(), self.rng)
             if plan is None:
+                self.retries.clear(guild_id, kind)  # done, skipped or not due: no more tries
                 return
             try:
                 message = await self.send(plan)
             except Exception as error:
                 if not is_transient(error):
+                    self.retries.clear(guild_id, kind)
                     if not isinstance(error, discord.HTTPException):
                         raise
                     await posting.mark_failed(
@@ -93,9 +92,7 @@ class ScheduledPosts(commands.Cog):
                 # Still claimed: the retry sends the same text with the same nonce, so a
                 # send that reached Discord after all is not doubled. Past the grace window
                 # the retry records it as skipped instead.
-                attempt = self._attempts.get((guild_id, kind, plan.period), 0)
-                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
-                self._attempts[(guild_id, kind, plan.period)] = attempt + 1
+                delay = self.retries.next_delay(guild_id, kind, plan.period)
                 self.bot.scheduler.retry_later(guild_id, kind, delay)
                 log.warning(
                     "%s post for guild %s period %s hit a passing fault (%s); retrying in %ss",
@@ -107,6 +104,7 @@ class ScheduledPosts(commands.Cog):
                     **ids(guild_id),
                 )
                 return
+            self.retries.clear(guild_id, kind)
             await posting.mark_sent(self.bot.db, plan, message.id, self.bot.now())
             log.info(
                 "sent %s post for guild %s period %s", kind, guild_id, plan.period, **ids(guild_id)
@@ -135,41 +133,23 @@ class ScheduledPosts(commands.Cog):
 
     async def recap(self, plan: posting.PostPlan) -> tuple[str, bytes]:
         """The recap's text and picture for the local week the occurrence closes."""
-        local_day = plan.occurrence.astimezone(plan.timezone).date()
-        week_start = recap_week(local_day)
-        utc_start, utc_end = week_bounds_utc(week_start, plan.timezone)
-        counts = await recap_totals.recap_counts(
-            self.bot.db, plan.guild_id, week_start, utc_start, utc_end
+        recap = await weekly_recap(self.bot.db, plan.guild_id, plan.occurrence, plan.timezone)
+        names = await display_names(
+            self.bot.get_guild(plan.guild_id), sorted(recap.milestone_user_ids)
         )
-        celebrated = await recap_totals.milestone_candidates(self.bot.db, plan.guild_id, week_start)
-        reached = milestones(celebrated, week_start)
-        names = await self.display_names(
-            plan.guild_id, {*reached.hundred_days, *reached.year_of_rhythm}
-        )
-        label = week_label(week_start)
         content = recap_text(
-            counts, milestone_names=alphabetical(names), thought=plan.text, week_label=label
+            recap.counts,
+            milestone_names=alphabetical(names),
+            thought=plan.text,
+            week_label=recap.week_label,
         )
         picture = await asyncio.to_thread(
-            weekly_chart, counts.per_day_this_week, counts.per_day_last_week, week_label=label
+            weekly_chart,
+            recap.counts.per_day_this_week,
+            recap.counts.per_day_last_week,
+            week_label=recap.week_label,
         )
         return content, picture
-
-    async def display_names(self, guild_id: int, user_ids: set[int]) -> list[str]:
-        """Display names of members still in the group, markdown escaped."""
-        guild = self.bot.get_guild(guild_id)
-        if guild is None:
-            return []
-        names = []
-        for user_id in sorted(user_ids):
-            member = guild.get_member(user_id)
-            if member is None:
-                try:
-                    member = await guild.fetch_member(user_id)
-                except discord.HTTPException:
-                    continue  # left the group: not celebrated by name
-            names.append(discord.utils.escape_markdown(member.display_name))
-        return names
 
 
 async def setup(bot: KeepGoingBot) -> None:

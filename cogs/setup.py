@@ -11,16 +11,16 @@ from discord.ext import commands
 
 from bot.bot import KeepGoingBot
 from bot.rules.errors import UserFacingError
+from bot.rules.kinds import CHANNEL_POST_KINDS, ChannelPostKind, GroupPostKind, GroupTextKind
 from bot.rules.schedule import WEEKDAYS
 from bot.services import group_setup
 from bot.services.group_setup import POST_NAMES, PostStatus
-from cogs.member_settings import zone_autocomplete
+from cogs.ui.autocomplete import zone_autocomplete
 from storage.models import GroupConfig
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-TextKind = Literal["morning", "patience"]
 
-NEEDED = {
+NEEDED: dict[ChannelPostKind, tuple[str, ...]] = {
     "morning": ("view_channel", "send_messages"),
     "patience": ("view_channel", "send_messages"),
     "recap": ("view_channel", "send_messages", "attach_files"),
@@ -49,7 +49,7 @@ def status_line(status: PostStatus, timezone: str) -> str:
 
 
 def check_bot_can_post(
-    interaction: discord.Interaction[KeepGoingBot], channel_id: int, kind: str
+    interaction: discord.Interaction[KeepGoingBot], channel_id: int, kind: ChannelPostKind
 ) -> None:
     guild = interaction.guild
     channel = guild.get_channel(channel_id) if guild else None
@@ -119,7 +119,7 @@ class Setup(
         config = await self._after_change(interaction)
         nexts = [
             f"{POST_NAMES[k]}: {when(group_setup.next_post(config, k, self.bot.now()))}"
-            for k in ("morning", "patience", "recap")
+            for k in CHANNEL_POST_KINDS
         ]
         await interaction.response.send_message(
             f"The group's timezone is now {name}. Members without their own timezone count "
@@ -130,12 +130,14 @@ class Setup(
     async def _configure(
         self,
         interaction: discord.Interaction[KeepGoingBot],
-        kind: str,
+        kind: GroupPostKind,
         channel: discord.TextChannel | None,
         time: str | None,
-        day: str | None,
+        day: Weekday | None,
         enabled: bool,
     ) -> None:
+        """The one body of ``/setup morning``, ``patience``, ``recap`` and ``buddies``: check
+        the bot may post there, store the post's settings, reschedule, show its new status."""
         config = await self._config(interaction)
         channel_id = channel.id if channel else config.post(kind).channel_id
         if channel_id is None and interaction.channel_id is not None:
@@ -230,7 +232,7 @@ class Setup(
     async def prompts_add(
         self,
         interaction: discord.Interaction[KeepGoingBot],
-        kind: TextKind,
+        kind: GroupTextKind,
         text: app_commands.Range[str, 1, group_setup.TEXT_LIMIT],
     ) -> None:
         config = await self._config(interaction)
@@ -244,7 +246,7 @@ class Setup(
     @prompts.command(name="list", description="The group's own prompts or reminders.")
     @app_commands.describe(kind="Morning prompts or patience reminders")
     async def prompts_list(
-        self, interaction: discord.Interaction[KeepGoingBot], kind: TextKind
+        self, interaction: discord.Interaction[KeepGoingBot], kind: GroupTextKind
     ) -> None:
         config = await self._config(interaction)
         texts = await group_setup.list_texts(self.bot.db, config.guild_id, kind)
@@ -262,7 +264,7 @@ class Setup(
     @prompts.command(name="remove", description="Remove one of the group's own texts.")
     @app_commands.describe(kind="Morning prompt or patience reminder", number="As listed")
     async def prompts_remove(
-        self, interaction: discord.Interaction[KeepGoingBot], kind: TextKind, number: int
+        self, interaction: discord.Interaction[KeepGoingBot], kind: GroupTextKind, number: int
     ) -> None:
         config = await self._config(interaction)
         removed = await group_setup.remove_text(self.bot.db, config.guild_id, kind, number)

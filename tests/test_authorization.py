@@ -8,7 +8,8 @@ from unittest.mock import create_autospec
 import discord
 import simcord
 
-from cogs.reflection import ReflectButton, ShareWinButton
+from cogs.reflection import ShareWinButton
+from cogs.ui.reflection_views import ReflectButton
 
 MARKERS = ("ALICE-NOTE", "ALICE-REASON", "ALICE-LESSON", "ALICE-WIN", "ALICE-PAUSE")
 

@@ -42,7 +42,8 @@ import pytest
 import simcord
 
 from bot.bot import KeepGoingBot
-from bot.rules.schedule import GRACE, post_nonce
+from bot.rules.schedule import GROUP_POST_GRACE as GRACE
+from bot.rules.schedule import post_nonce
 from bot.scheduler import fire_second
 from bot.services import member_service
 from storage import group_posts, open_database

@@ -15,12 +15,20 @@ POST_KINDS = ("morning", "patience", "recap")
 GROUP_JOBS = (*POST_KINDS, "buddies")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-GRACE = {
+GROUP_POST_GRACE = {
     "morning": timedelta(hours=2),
     "patience": timedelta(hours=2),
     "recap": timedelta(hours=12),
     "buddies": timedelta(hours=24),
 }
+"""How late a group post (or the weekly buddy pairing) may still happen; personal DMs have a
+table of their own (``dm_times``)."""
+
+
+def post_is_active(kind: str, enabled: bool, channel_id: int | None) -> bool:
+    """Whether a group post happens at all: switched on, and with a channel to post in
+    (buddies are paired and introduced by DM: they need no channel)."""
+    return enabled and (channel_id is not None or kind == "buddies")
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class PostSchedule:
 
     @property
     def active(self) -> bool:
-        return self.enabled and self.channel_id is not None
+        return post_is_active(self.kind, self.enabled, self.channel_id)
 
 
 def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -95,30 +103,28 @@ def post_nonce(guild_id: int, kind: str, period: str) -> str:
     return digest[:25]
 
 
-@dataclass(frozen=True)
-class Due:
-    """What to do now about the latest occurrence of a post."""
+def due_occurrence(
+    schedule: PostSchedule, now: datetime, tz: ZoneInfo, *, since: datetime | None
+) -> datetime | None:
+    """The latest occurrence a post owes: None when it is off, has none yet, or was set up
+    (``since``) after it, so it was never due."""
+    if not schedule.active:
+        return None
+    occurrence = latest_occurrence(schedule, now, tz)
+    if occurrence is None or (since is not None and occurrence < since):
+        return None
+    return occurrence
 
-    action: str  # "post", "skip" or "none"
-    occurrence: datetime | None
-    period: str | None
 
+def due_action(kind: str, occurrence: datetime, now: datetime, *, logged_status: str | None) -> str:
+    """What to do now about an occurrence: "post" it (on time or late within the grace
+    window), "skip" it (missed beyond the grace), or "none" (done already).
 
-def due_now(
-    schedule: PostSchedule, now: datetime, tz: ZoneInfo, *, logged_status: str | None
-) -> Due:
-    """Decide about the latest occurrence: post it (on time or late within the grace window),
-    record it as skipped (missed beyond the grace), or nothing (done already, or none).
-
-    ``logged_status`` is the post log's status for that period, if it has a row. A row still
+    ``logged_status`` is how that period ended, if it has a record. A record still
     ``claimed`` was never confirmed: it is posted again (with the same nonce) within grace.
     """
-    occurrence = latest_occurrence(schedule, now, tz)
-    if occurrence is None or not schedule.active:
-        return Due("none", None, None)
-    period = period_of(occurrence, tz)
     if logged_status in ("sent", "skipped", "failed"):
-        return Due("none", occurrence, period)
-    if now - occurrence <= GRACE[schedule.kind]:
-        return Due("post", occurrence, period)
-    return Due("skip", occurrence, period)
+        return "none"
+    if now - occurrence <= GROUP_POST_GRACE[kind]:
+        return "post"
+    return "skip"

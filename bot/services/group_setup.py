@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.rules import inputs
 from bot.rules.days import parse_hhmm, parse_timezone
 from bot.rules.errors import UserFacingError
+from bot.rules.kinds import GROUP_POST_KINDS, GroupPostKind, GroupTextKind
 from bot.rules.schedule import WEEKDAYS, next_occurrence
 from bot.services.posting import schedule_of
 from storage import group_posts, member_records
@@ -16,7 +17,7 @@ from storage.db import Database
 from storage.models import GroupConfig, GroupText
 
 TEXT_LIMIT = 500
-POST_NAMES = {
+POST_NAMES: dict[GroupPostKind, str] = {
     "morning": "Morning prompt",
     "patience": "Patience reminder",
     "recap": "Weekly recap",
@@ -31,7 +32,7 @@ async def group(db: Database, guild_id: int, now: datetime, default_timezone: st
     return config
 
 
-def next_post(config: GroupConfig, kind: str, now: datetime) -> datetime | None:
+def next_post(config: GroupConfig, kind: GroupPostKind, now: datetime) -> datetime | None:
     """When ``kind`` next goes out (aware, in the group's timezone), or None when off."""
     post = config.post(kind)
     if not post.enabled or (post.channel_id is None and kind != "buddies"):
@@ -49,7 +50,7 @@ async def set_timezone(db: Database, guild_id: int, zone: str) -> str:
 async def configure_post(
     db: Database,
     config: GroupConfig,
-    kind: str,
+    kind: GroupPostKind,
     *,
     channel_id: int | None,
     time: str | None,
@@ -82,7 +83,9 @@ async def configure_post(
     )
 
 
-async def add_text(db: Database, guild_id: int, kind: str, text: str, now: datetime) -> int:
+async def add_text(
+    db: Database, guild_id: int, kind: GroupTextKind, text: str, now: datetime
+) -> int:
     clean = inputs.required_text(text, what="text", limit=TEXT_LIMIT)
     count = await group_posts.add_group_text(db, guild_id, kind, clean, now)
     if count is None:
@@ -93,12 +96,12 @@ async def add_text(db: Database, guild_id: int, kind: str, text: str, now: datet
     return count
 
 
-async def list_texts(db: Database, guild_id: int, kind: str) -> list[GroupText]:
+async def list_texts(db: Database, guild_id: int, kind: GroupTextKind) -> list[GroupText]:
     """The group's own texts of one kind, in the order ``/setup prompts list`` numbers them."""
     return await group_posts.list_group_texts(db, guild_id, kind)
 
 
-async def remove_text(db: Database, guild_id: int, kind: str, number: int) -> GroupText:
+async def remove_text(db: Database, guild_id: int, kind: GroupTextKind, number: int) -> GroupText:
     removed = await group_posts.remove_group_text(db, guild_id, kind, number)
     if removed is None:
         count = len(await group_posts.list_group_texts(db, guild_id, kind))
@@ -113,7 +116,7 @@ async def remove_text(db: Database, guild_id: int, kind: str, number: int) -> Gr
 
 @dataclass(frozen=True)
 class PostStatus:
-    kind: str
+    kind: GroupPostKind
     enabled: bool
     channel_id: int | None
     time: str
@@ -124,7 +127,7 @@ class PostStatus:
 
 async def post_statuses(db: Database, config: GroupConfig, now: datetime) -> list[PostStatus]:
     out = []
-    for kind in ("morning", "patience", "recap", "buddies"):
+    for kind in GROUP_POST_KINDS:
         post = config.post(kind)
         failure = await group_posts.last_failure(db, config.guild_id, kind)
         sent = await group_posts.last_sent(db, config.guild_id, kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.rules import dm_times, inputs
@@ -28,15 +29,18 @@ from bot.rules.journey import (
     carry_from_history,
     carry_is_current,
     checkpoint_for,
-    journey_stats,
     journey_stats_with,
     paused_days,
     streak_ended_with,
 )
+from bot.rules.kinds import CheckinKind, DMKind
 from bot.rules.schedule import local_instant
 from storage import member_records, personal_dms
 from storage.db import Database
-from storage.models import Checkin, Group, History, Member, Pause, Reason
+from storage.models import Checkin, Group, Member, Pause, Reason
+
+FollowUpKind = Literal["setback", "win"]
+"""What the one-day rule follows up: a setback or a win."""
 
 
 @dataclass(frozen=True)
@@ -86,18 +90,6 @@ async def member_context(db: Database, who: Who) -> MemberContext:
 
 def pause_periods(pauses: tuple[Pause, ...] | list[Pause]) -> list[PausePeriod]:
     return [PausePeriod(p.start_date, p.end_date) for p in pauses]
-
-
-def stats_from_history(history: History, ctx: MemberContext) -> JourneyStats:
-    return journey_stats(
-        days=history.days,
-        rest_days=history.rest_days,
-        reflections=history.reflections,
-        pauses=pause_periods(history.pauses),
-        today=ctx.today,
-        weekly_target=ctx.weekly_target,
-        start=min(ctx.first_day, min(history.days, default=ctx.first_day)),
-    )
 
 
 @dataclass(frozen=True)
@@ -170,12 +162,13 @@ def stats_from_recent(state: Recent, ctx: MemberContext) -> JourneyStats:
 
 
 async def check_in(
-    db: Database, who: Who, *, kind: str, note: str | None, day: str
+    db: Database, who: Who, *, kind: CheckinKind, note: str | None, day: str
 ) -> CheckinOutcome:
     """Validate, find the member's local day, and in one transaction upsert one row per day,
     keep their stored numbers and plan the quiet-week DM (and after a setback, tomorrow's
     follow-up); the reply's numbers come from the carry and the few weeks since it, with this
-    check-in."""
+    check-in. ``kind`` is checked again here: a modal's select or a modified client can send
+    any string."""
     kind = inputs.checkin_kind(kind)
     note = inputs.clean_text(note, what="note", limit=inputs.NOTE_LIMIT)
     ctx, stored = await member_now(db, who)
@@ -368,15 +361,16 @@ async def _plan_quiet(db: Database, who: Who, last: date, tz: ZoneInfo, at: time
     )
 
 
-def _follow_up(kind: str, ctx: MemberContext) -> tuple[str, str, datetime]:
+def _follow_up(kind: FollowUpKind, ctx: MemberContext) -> tuple[DMKind, str, datetime]:
     """The one-day rule: tomorrow at the member's time, back to the process. Returns the
     personal DM's kind, period and due instant."""
     at = dm_times.dm_time(ctx.member.morning_dm_time if ctx.member else None)
     due = dm_times.next_day_at(ctx.today, ctx.timezone, at)
-    return f"followup_{kind}", ctx.today.isoformat(), due
+    dm_kind: DMKind = "followup_setback" if kind == "setback" else "followup_win"
+    return dm_kind, ctx.today.isoformat(), due
 
 
-async def plan_follow_up(db: Database, who: Who, kind: str) -> None:
+async def plan_follow_up(db: Database, who: Who, kind: FollowUpKind) -> None:
     """Plan the follow-up after a win (a setback's is planned with its check-in)."""
     ctx = await member_context(db, who)
     dm_kind, period, due = _follow_up(kind, ctx)
@@ -496,3 +490,52 @@ async def plan_cheer_summary(db: Database, who: Who) -> None:
     due = dm_times.next_morning(who.now, ctx.timezone, at)
     period = due.astimezone(ctx.timezone).date().isoformat()
     await personal_dms.schedule_dm(db, who.guild_id, who.user_id, "cheers", period, due, who.now)
+
+
+async def take_dm_notice(db: Database, guild_id: int, user_id: int) -> bool:
+    """True once after the bot found the member's DMs closed; taking it means the member has
+    been told here, so no separate notice follows."""
+    return await personal_dms.take_dm_notice(db, guild_id, user_id)
+
+
+@dataclass(frozen=True)
+class Win:
+    id: int
+    user_id: int
+    what: str | None
+
+
+async def find_win(db: Database, win_id: int) -> Win | None:
+    row = await personal_dms.get_win(db, win_id)
+    return Win(row["id"], row["user_id"], row["what"]) if row is not None else None
+
+
+async def share_win(db: Database, win_id: int) -> bool:
+    """Mark the win shared with the group; False when it was shared already."""
+    return await personal_dms.mark_win_shared(db, win_id)
+
+
+# --------------------------------------------------------------------------- shared check-ins
+
+
+async def find_checkin(db: Database, checkin_id: int) -> Checkin | None:
+    return await member_records.get_checkin(db, checkin_id)
+
+
+async def cheer(
+    db: Database, checkin: Checkin, cheerer_id: int, now: datetime, default_timezone: str
+) -> tuple[bool, int]:
+    """One member cheers a shared check-in; returns (whether the cheer is new, the check-in's
+    cheer count). A new cheer plans the author's cheers DM (one a day at most)."""
+    added, count = await member_records.add_cheer(db, checkin.id, checkin.guild_id, cheerer_id, now)
+    if added:
+        author = Who(checkin.guild_id, checkin.user_id, now, default_timezone)
+        await plan_cheer_summary(db, author)
+    return added, count
+
+
+async def remember_shared_post(
+    db: Database, checkin_id: int, channel_id: int, message_id: int
+) -> None:
+    """Where a check-in was shared, so its post can be found again."""
+    await member_records.set_shared_post(db, checkin_id, channel_id, message_id)

@@ -1,5 +1,5 @@
 """Scheduled group posts without Discord: what is due, claiming it in the post log with the
-rotating text, and recording how it went. The Discord side lives in ``cogs/posts.py``."""
+rotating text, and recording how it went. The Discord side lives in ``cogs/scheduled_posts.py``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 
 from bot.logs import ids
 from bot.rules import texts
-from bot.rules.schedule import PostSchedule, due_now, latest_occurrence, period_of, post_nonce
+from bot.rules.schedule import (
+    PostSchedule,
+    due_action,
+    due_occurrence,
+    period_of,
+    post_is_active,
+    post_nonce,
+)
 from storage import group_posts
 from storage.db import Database
 from storage.models import GroupText, PostConfig
@@ -35,6 +42,34 @@ def schedule_of(post: PostConfig) -> PostSchedule:
         at=time(hour, minute),
         weekday=post.day,
     )
+
+
+def is_active(post: PostConfig) -> bool:
+    """Whether this group post happens at all (the rule: ``schedule.post_is_active``)."""
+    return post_is_active(post.kind, post.enabled, post.channel_id)
+
+
+@dataclass(frozen=True)
+class DueOccurrence:
+    """The latest occurrence a group post (or the buddy pairing) owes, in the group's zone."""
+
+    post: PostConfig
+    timezone: ZoneInfo
+    occurrence: datetime
+
+
+async def latest_due(db: Database, guild_id: int, kind: str, now: datetime) -> DueOccurrence | None:
+    """The occurrence of ``kind`` to decide about now; None when the group has none (no
+    config, switched off, nothing yet, or set up after it)."""
+    config = await group_posts.group_config(db, guild_id)
+    if config is None:
+        return None
+    post = config.post(kind)
+    tz = ZoneInfo(config.timezone)
+    occurrence = due_occurrence(schedule_of(post), now, tz, since=post.since)
+    if occurrence is None:
+        return None
+    return DueOccurrence(post, tz, occurrence)
 
 
 def library_items(rotation: str, group_texts: list[GroupText]) -> list[str]:
@@ -78,24 +113,19 @@ async def plan_post(
     """Claim the latest occurrence of ``kind`` if it is due; None when there is nothing to
     send (already done, not due, switched off, or missed beyond its grace: logged as
     skipped)."""
-    config = await group_posts.group_config(db, guild_id)
-    if config is None:
+    due = await latest_due(db, guild_id, kind, now)
+    if due is None:
         return None
-    post = config.post(kind)
-    schedule = schedule_of(post)
-    tz = ZoneInfo(config.timezone)
-    occurrence = latest_occurrence(schedule, now, tz)
-    if occurrence is None or post.channel_id is None:
-        return None
-    if post.since is not None and occurrence < post.since:
-        return None  # set up after that occurrence: it was never due
+    post, tz, occurrence = due.post, due.timezone, due.occurrence
+    if post.channel_id is None:
+        return None  # the buddy pairing: nothing to post in a channel
     period = period_of(occurrence, tz)
     entry = await group_posts.post_log_entry(db, guild_id, kind, period)
-    due = due_now(schedule, now, tz, logged_status=entry.status if entry else None)
+    action = due_action(kind, occurrence, now, logged_status=entry.status if entry else None)
     nonce = post_nonce(guild_id, kind, period)
-    if due.action == "none":
+    if action == "none":
         return None
-    if due.action == "skip":
+    if action == "skip":
         late = now - occurrence
         await group_posts.record_skipped(
             db,
