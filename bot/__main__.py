@@ -16,11 +16,14 @@ import discord
 from pydantic import ValidationError
 
 from bot.bot import KeepGoingBot
+from bot.clock import utc_now
+from bot.dms import DirectMessenger
 from bot.logs import setup_logging
+from bot.scheduler import PostScheduler
 from bot.settings import DatabaseSettings, Settings, explain
 from storage import open_database
 from storage.backup import BackupError, backup_database, backup_target
-from storage.db import DatabaseUnavailable
+from storage.db import DatabaseUnavailable, WalCheckpointer
 
 log = logging.getLogger("bot")
 
@@ -101,7 +104,14 @@ async def run_until_signal(
 async def run_bot(settings: Settings) -> None:
     db = await open_database(settings.database_path)
     try:
-        bot = KeepGoingBot(settings=settings, db=db)
+        bot = KeepGoingBot(
+            settings=settings,
+            db=db,
+            clock=utc_now,
+            scheduler=PostScheduler(db, utc_now),
+            dms=DirectMessenger(db),
+            checkpointer=WalCheckpointer(db.path),
+        )
 
         async def serve() -> None:
             async with bot:

@@ -46,9 +46,14 @@ class KeepGoingBot(commands.Bot):
         settings: Settings,
         db: Database,
         clock: Clock = utc_now,
+        scheduler: PostScheduler | None = None,
+        dms: DirectMessenger | None = None,
+        checkpointer: WalCheckpointer | None = None,
         auto_sync: bool = True,
         run_scheduler: bool = True,
     ) -> None:
+        """Every collaborator comes in here (``main`` builds them; tests and benchmarks pass
+        their own); the defaults are the production ones for ``db`` and ``clock``."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -64,10 +69,11 @@ class KeepGoingBot(commands.Bot):
         self.clock = clock
         self.auto_sync = auto_sync
         self.run_scheduler = run_scheduler
-        self.scheduler = PostScheduler(db, clock)
-        self.dms = DirectMessenger(self)
+        self.scheduler = scheduler or PostScheduler(db, clock)
+        self.dms = dms or DirectMessenger(db)
+        self.dms.attach(self)
+        self.checkpointer = checkpointer or WalCheckpointer(db.path)
         self.catch_up_task: asyncio.Task[None] | None = None
-        self.checkpointer = WalCheckpointer(db.path)
 
     def now(self) -> datetime:
         return self.clock()
@@ -93,6 +99,8 @@ class KeepGoingBot(commands.Bot):
         gc.freeze()
 
     async def close(self) -> None:
+        if self.catch_up_task is not None and not self.catch_up_task.done():
+            self.catch_up_task.cancel()
         self.scheduler.shutdown()
         await super().close()
         await self.checkpointer.stop()

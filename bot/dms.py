@@ -20,7 +20,7 @@ from aiolimiter import AsyncLimiter
 from storage import personal_dms
 
 if TYPE_CHECKING:
-    from bot.bot import KeepGoingBot
+    from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -40,29 +40,48 @@ DM_PERIOD = 5.0  # … per this many seconds
 
 
 class DirectMessenger:
-    def __init__(self, bot: KeepGoingBot, *, rate: float = DM_RATE, period: float = DM_PERIOD):
-        self.bot = bot
+    """Sends the bot's DMs. Built before the bot (``main`` passes it in) and attached to it
+    by the bot's constructor: it needs the client only to open DM channels and send."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        rate: float = DM_RATE,
+        period: float = DM_PERIOD,
+        limiter: AsyncLimiter | None = None,
+    ) -> None:
+        self.db = db
+        self.client: discord.Client | None = None
         # One DM at a time, evenly spread: a bucket of one that drains rate/period per second
         # never lets more than ``rate`` through in any ``period``-long window (a bucket of
         # ``rate`` would allow a burst of ``rate`` on top of the steady flow).
         # Spaced a hair over period/rate apart, so even a closed window of ``period`` seconds
-        # (both ends included) holds at most ``rate`` sends.
-        self.limiter = AsyncLimiter(1, period / rate * 1.01)
+        # (both ends included) holds at most ``rate`` sends. Tests pass their own ``limiter``.
+        self.limiter = limiter or AsyncLimiter(1, period / rate * 1.01)
         # When recent DMs went out (event-loop time): the pacing, observable.
         self.sent_times: deque[float] = deque(maxlen=1000)
 
+    def attach(self, client: discord.Client) -> None:
+        self.client = client
+
+    def _client(self) -> discord.Client:
+        if self.client is None:
+            raise RuntimeError("DirectMessenger.attach(client) was never called")
+        return self.client
+
     async def _channel(self, user_id: int) -> discord.abc.Messageable:
-        channel_id = await personal_dms.dm_channel(self.bot.db, user_id)
+        channel_id = await personal_dms.dm_channel(self.db, user_id)
         if channel_id is None:
-            created = await self.bot.create_dm(discord.Object(id=user_id))
+            created = await self._client().create_dm(discord.Object(id=user_id))
             channel_id = created.id
-            await personal_dms.set_dm_channel(self.bot.db, user_id, channel_id)
-        return self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+            await personal_dms.set_dm_channel(self.db, user_id, channel_id)
+        return self._client().get_partial_messageable(channel_id, type=discord.ChannelType.private)
 
     async def send(self, user_id: int, content: str, **kwargs: Any) -> discord.Message | None:
         """Send one DM, paced. Returns None when the member's DMs are closed (now or known
         before); other Discord errors propagate to the caller."""
-        if await personal_dms.dms_closed(self.bot.db, user_id):
+        if await personal_dms.dms_closed(self.db, user_id):
             return None
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         try:
@@ -74,7 +93,7 @@ class DirectMessenger:
                     message = await channel.send(content, **kwargs)
             except discord.NotFound:
                 # The stored DM channel is gone: open a new one, once.
-                await personal_dms.forget_dm_channel(self.bot.db, user_id)
+                await personal_dms.forget_dm_channel(self.db, user_id)
                 channel = await self._channel(user_id)
                 async with self.limiter:
                     message = await channel.send(content, **kwargs)
@@ -82,7 +101,7 @@ class DirectMessenger:
         except discord.Forbidden as error:
             if error.code != CANNOT_DM:
                 raise
-            await personal_dms.set_dm_state(self.bot.db, user_id, "closed")
+            await personal_dms.set_dm_state(self.db, user_id, "closed")
             log.info("user %s does not accept DMs; not trying again by myself", user_id)
             return None
         return message

@@ -21,7 +21,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from bot.rules.schedule import GROUP_JOBS, GROUP_POST_GRACE
+from bot.rules.kinds import GROUP_POST_KINDS
+from bot.rules.schedule import GROUP_POST_GRACE
 from bot.services.posting import is_active, schedule_of
 from storage import group_posts
 from storage.db import Database
@@ -82,7 +83,7 @@ class PostScheduler:
     def register_post_runner(self, kind: str, runner: Runner) -> None:
         """``runner(guild_id, kind)`` sends ``kind``'s group posts (or pairs the buddies) when
         their jobs fire. Undo with :meth:`unregister_post_runner`."""
-        if kind not in GROUP_JOBS:
+        if kind not in GROUP_POST_KINDS:
             raise ValueError(f"no group post job is called {kind!r}")
         self._runners[kind] = runner
 
@@ -141,19 +142,22 @@ class PostScheduler:
         if guild_id is None:
             configs = await group_posts.groups_with_posts(self.db)
             wanted = {
-                job_id(k, c.guild_id) for c in configs for k in GROUP_JOBS if is_active(c.post(k))
+                job_id(k, c.guild_id)
+                for c in configs
+                for k in GROUP_POST_KINDS
+                if is_active(c.post(k))
             }
             for job in self.scheduler.get_jobs():
-                if job.id.split(":")[0] in GROUP_JOBS and job.id not in wanted:
+                if job.id.split(":")[0] in GROUP_POST_KINDS and job.id not in wanted:
                     job.remove()
         else:
             config = await group_posts.group_config(self.db, guild_id)
             configs = [config] if config else []
             if config is None:
-                for kind in GROUP_JOBS:
+                for kind in GROUP_POST_KINDS:
                     self.remove(job_id(kind, guild_id))
         for config in configs:
-            for kind in GROUP_JOBS:
+            for kind in GROUP_POST_KINDS:
                 ident = job_id(kind, config.guild_id)
                 if not is_active(config.post(kind)):
                     self.remove(ident)
@@ -186,7 +190,7 @@ class PostScheduler:
         """At start-up: send what was missed while the bot was down (within grace), record
         what is too late as skipped, and resend claimed-but-unconfirmed posts."""
         for config in await group_posts.groups_with_posts(self.db):
-            for kind in GROUP_JOBS:
+            for kind in GROUP_POST_KINDS:
                 if not is_active(config.post(kind)):
                     continue
                 try:

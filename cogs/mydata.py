@@ -12,7 +12,8 @@ from discord.ext import commands
 
 from bot.bot import KeepGoingBot
 from bot.services import data_rights
-from bot.tree import reply_private, report_error
+from bot.tree import reply_private
+from cogs.ui.base import KeepGoingView
 from cogs.ui.context import who
 
 CONFIRM_SECONDS = 300
@@ -21,7 +22,7 @@ PURGE_HOUR, PURGE_MINUTE = 4, 17  # UTC
 PRIVACY_NOTE = "What each part means, and how long anything is kept: see PRIVACY.md."
 
 
-class ConfirmDelete(discord.ui.View):
+class ConfirmDelete(KeepGoingView):
     """Delete or keep: only the member who asked can press, for five minutes."""
 
     def __init__(self, bot: KeepGoingBot, guild_id: int, user_id: int) -> None:
@@ -64,11 +65,6 @@ class ConfirmDelete(discord.ui.View):
                     "Use `/mydata delete` again if you still want to.",
                     view=None,
                 )
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[KeepGoingBot], error: Exception, item: Any
-    ) -> None:
-        await report_error(interaction, error)
 
 
 @app_commands.guild_only()

@@ -18,10 +18,10 @@ from discord.ext import commands
 from bot.bot import KeepGoingBot
 from bot.dms import is_transient
 from bot.logs import ids
+from bot.rules.kinds import CHANNEL_POST_KINDS
 from bot.rules.post_policy import RetryAttempts
 from bot.rules.recap import alphabetical, recap_text
 from bot.rules.recap_chart import weekly_chart
-from bot.rules.schedule import POST_KINDS
 from bot.services import posting
 from bot.services.weekly_recap import weekly_recap
 from cogs.ui.checkin_views import CheckinPromptView
@@ -63,11 +63,11 @@ class ScheduledPosts(commands.Cog):
         self.retries = RetryAttempts()
 
     async def cog_load(self) -> None:
-        for kind in POST_KINDS:
+        for kind in CHANNEL_POST_KINDS:
             self.bot.scheduler.register_post_runner(kind, self.run)
 
     async def cog_unload(self) -> None:
-        for kind in POST_KINDS:
+        for kind in CHANNEL_POST_KINDS:
             self.bot.scheduler.unregister_post_runner(kind)
 
     async def run(self, guild_id: int, kind: str) -> None:

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.bot import KeepGoingBot
 from bot.rules.errors import UserFacingError
 from bot.rules.kinds import CHANNEL_POST_KINDS, ChannelPostKind, GroupPostKind, GroupTextKind
-from bot.rules.schedule import WEEKDAYS
+from bot.rules.schedule import WEEKDAYS, post_is_active
 from bot.services import group_setup
 from bot.services.group_setup import POST_NAMES, PostStatus
 from cogs.ui.autocomplete import zone_autocomplete
@@ -144,7 +144,7 @@ class Setup(
             channel_id = interaction.channel_id
         if kind == "buddies":
             channel_id = None
-        elif enabled and channel_id is not None:
+        elif post_is_active(kind, enabled, channel_id):
             check_bot_can_post(interaction, channel_id, kind)
         await group_setup.configure_post(
             self.bot.db,

@@ -17,7 +17,7 @@ from bot.rules.errors import UserFacingError
 from bot.settings import Settings
 from bot.tree import database_trouble
 from storage import Database, open_database
-from tests.discord_helpers import without_dm_pacing
+from tests.discord_helpers import unpaced_dms
 
 
 class FakeClock:
@@ -76,8 +76,8 @@ def bot_kwargs(settings: Settings, db: Database, clock: FakeClock) -> dict[str, 
 
 
 @pytest.fixture
-def simcord_bot(bot_kwargs: dict[str, object]) -> KeepGoingBot:
-    return without_dm_pacing(KeepGoingBot(**bot_kwargs))  # type: ignore[arg-type]
+def simcord_bot(bot_kwargs: dict[str, object], db: Database) -> KeepGoingBot:
+    return KeepGoingBot(**bot_kwargs, dms=unpaced_dms(db))  # type: ignore[arg-type]
 
 
 @pytest.fixture

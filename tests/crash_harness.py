@@ -55,12 +55,13 @@ import storage.member_records  # noqa: E402
 from bot.__main__ import run_until_signal  # noqa: E402
 from bot.bot import KeepGoingBot  # noqa: E402
 from bot.rules.errors import UserFacingError  # noqa: E402
-from bot.rules.schedule import POST_KINDS, post_nonce  # noqa: E402
+from bot.rules.kinds import CHANNEL_POST_KINDS  # noqa: E402
+from bot.rules.schedule import post_nonce  # noqa: E402
 from bot.services import posting  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage import group_posts, open_database  # noqa: E402
 from tests.conftest import FakeClock  # noqa: E402
-from tests.discord_helpers import without_dm_pacing  # noqa: E402
+from tests.discord_helpers import unpaced_dms  # noqa: E402
 
 GUILD_ID = 1_300_000_000_000_000_001
 # Member i lives in ZONES[i % len(ZONES)]: local days differ from UTC days on purpose.
@@ -246,14 +247,13 @@ def plan_burst(seed: int, start: datetime, members: int, commands: int) -> list[
 async def checkins_mode(args: argparse.Namespace) -> int:
     clock = FakeClock(args.now or CHECKIN_START)
     db = await open_database(args.db)
-    bot = without_dm_pacing(
-        SeededBot(
-            seed=args.seed,
-            settings=settings_for(args.db),
-            db=db,
-            clock=clock,
-            run_scheduler=False,
-        )
+    bot = SeededBot(
+        seed=args.seed,
+        settings=settings_for(args.db),
+        db=db,
+        clock=clock,
+        dms=unpaced_dms(db),
+        run_scheduler=False,
     )
     env = simcord.Env(bot)
     world = World(env, args.members)
@@ -383,7 +383,7 @@ class PostWatch:
         today = self.clock().astimezone(ZoneInfo(POSTS_ZONE)).date()
         for back in range(-1, 9):
             period = (today - timedelta(days=back)).isoformat()
-            for kind in POST_KINDS:
+            for kind in CHANNEL_POST_KINDS:
                 if post_nonce(GUILD_ID, kind, period) == nonce:
                     return kind, period
         return "?", "?"
@@ -430,7 +430,7 @@ async def walk(
             now = clock()
             upcoming = []
             for job in bot.scheduler.scheduler.get_jobs():
-                if job.id.split(":")[0] not in POST_KINDS:
+                if job.id.split(":")[0] not in CHANNEL_POST_KINDS:
                     continue
                 at = job.trigger.get_next_fire_time(last.get(job.id), now)
                 if at is not None and at <= target:
@@ -489,7 +489,7 @@ async def posts_mode(args: argparse.Namespace) -> int:
         configured = (
             config is not None
             and config.timezone == POSTS_ZONE
-            and all(config.post(kind).enabled for kind in POST_KINDS)
+            and all(config.post(kind).enabled for kind in CHANNEL_POST_KINDS)
         )
         if config is not None and config.morning.channel_id not in (None, world.channel.id):
             print("the database names another channel: ids are not repeatable", file=sys.stderr)

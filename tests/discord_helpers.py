@@ -40,8 +40,9 @@ def use_modified_client(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(simcord.interactions, "validate_option_value", lax)
 
 
-def without_dm_pacing(bot: Any) -> Any:
-    """A limiter that never waits, for tests about what DMs say rather than when.
+def unpaced_dms(db: Any) -> Any:
+    """A DM messenger whose limiter never waits, for tests about what DMs say rather than
+    when.
 
     aiolimiter sleeps on event-loop timers, and simcord runs the bot's timers on its virtual
     clock, so a paced DM sent from inside an interaction would wait on simcord's clock. The
@@ -49,5 +50,6 @@ def without_dm_pacing(bot: Any) -> Any:
     """
     from aiolimiter import AsyncLimiter
 
-    bot.dms.limiter = AsyncLimiter(1_000_000, 1)
-    return bot
+    from bot.dms import DirectMessenger
+
+    return DirectMessenger(db, limiter=AsyncLimiter(1_000_000, 1))

@@ -42,8 +42,7 @@ import pytest
 import simcord
 
 from bot.bot import KeepGoingBot
-from bot.rules.schedule import GROUP_POST_GRACE as GRACE
-from bot.rules.schedule import post_nonce
+from bot.rules.schedule import GROUP_POST_GRACE, post_nonce
 from bot.scheduler import fire_second
 from bot.services import member_service
 from storage import group_posts, open_database
@@ -486,7 +485,7 @@ def had_its_chance(run: Run, kind: str, occurrence: datetime) -> bool:
     fires = occurrence + timedelta(seconds=fire_second(GUILD_ID))
     if start <= fires < reached:
         return True
-    return occurrence < start <= occurrence + GRACE[kind] and "READY" in run.lines
+    return occurrence < start <= occurrence + GROUP_POST_GRACE[kind] and "READY" in run.lines
 
 
 def skipped_by_design(trial: PostTrial, kind: str, occurrence: datetime) -> bool:

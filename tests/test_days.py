@@ -424,6 +424,7 @@ def test_week_start_is_the_monday_on_or_before(day: date) -> None:
 
 
 def test_every_personal_dm_kind_has_a_grace_window() -> None:
-    from bot.rules.dm_times import DM_KINDS, GRACE
+    from bot.rules.dm_times import PERSONAL_DM_GRACE
+    from bot.rules.kinds import DM_KINDS
 
-    assert set(GRACE) == set(DM_KINDS)
+    assert set(PERSONAL_DM_GRACE) == set(DM_KINDS)

@@ -367,7 +367,7 @@ log = logging.getLogger("fakebot")
 seen = {}
 
 class StandInBot:
-    def __init__(self, *, settings, db):
+    def __init__(self, *, settings, db, **collaborators):
         self.db = db
         self.closed = asyncio.Event()
         self.closing = None

@@ -12,18 +12,7 @@ RECAP_DM_DAY = 6  # Sunday
 RECAP_DM_TIME = time(18, 0)
 QUIET_DAYS = 7
 
-DM_KINDS = (
-    "morning",
-    "recap",
-    "followup_setback",
-    "followup_win",
-    "quiet",
-    "welcome",
-    "cheers",
-    "buddies",
-)
-
-GRACE = {
+PERSONAL_DM_GRACE = {
     "morning": timedelta(hours=2),
     "recap": timedelta(hours=12),
     "followup_setback": timedelta(hours=12),
@@ -64,4 +53,4 @@ def quiet_due(last_checkin: date, tz: ZoneInfo, at: time) -> datetime:
 
 
 def too_late(kind: str, due_at: datetime, now: datetime) -> bool:
-    return now - due_at > GRACE[kind]
+    return now - due_at > PERSONAL_DM_GRACE[kind]

@@ -4,8 +4,8 @@ modified client or a direct API call skips Discord's own option checks."""
 from __future__ import annotations
 
 from bot.rules.errors import UserFacingError
+from bot.rules.kinds import CHECKIN_KINDS
 
-CHECKIN_KINDS = ("practice", "rest", "setback")
 NOTE_LIMIT = 500
 REASON_LIMIT = 300
 PAUSE_REASON_LIMIT = 200

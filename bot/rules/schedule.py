@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-POST_KINDS = ("morning", "patience", "recap")
-GROUP_JOBS = (*POST_KINDS, "buddies")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 GROUP_POST_GRACE = {

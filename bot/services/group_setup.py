@@ -11,7 +11,7 @@ from bot.rules.days import parse_hhmm, parse_timezone
 from bot.rules.errors import UserFacingError
 from bot.rules.kinds import GROUP_POST_KINDS, GroupPostKind, GroupTextKind
 from bot.rules.schedule import WEEKDAYS, next_occurrence
-from bot.services.posting import schedule_of
+from bot.services.posting import is_active, schedule_of
 from storage import group_posts, member_records
 from storage.db import Database
 from storage.models import GroupConfig, GroupText
@@ -35,7 +35,7 @@ async def group(db: Database, guild_id: int, now: datetime, default_timezone: st
 def next_post(config: GroupConfig, kind: GroupPostKind, now: datetime) -> datetime | None:
     """When ``kind`` next goes out (aware, in the group's timezone), or None when off."""
     post = config.post(kind)
-    if not post.enabled or (post.channel_id is None and kind != "buddies"):
+    if not is_active(post):
         return None
     tz = ZoneInfo(config.timezone)
     return next_occurrence(schedule_of(post), now, tz).astimezone(tz)
