@@ -7,7 +7,9 @@ weekly recap. Nothing goes to a paused member, or to one whose DMs are closed.
 
 from __future__ import annotations
 
+import io
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -20,6 +22,7 @@ from bot.rules import texts
 from bot.services import dm_delivery, member_service
 from bot.services.dm_delivery import DueDM
 from bot.services.member_service import Who
+from cogs.ui.base import buttons_view
 from cogs.ui.checkin_views import DMCheckinButton
 from cogs.ui.names import display_names
 from cogs.ui.wording import days, weeks
@@ -83,16 +86,14 @@ class PersonalDMs(commands.Cog):
         composed = await self.compose(due, who)
         if composed is None:
             return "skipped", "nothing to say"
-        content, view = composed
-        kwargs: dict[str, object] = {"nonce": f"kgdm{due.id}"}
-        if view is not None:
-            kwargs["view"] = view
-        sent = await self.bot.dms.send(due.user_id, content, **kwargs)
+        content, extras = composed
+        sent = await self.bot.dms.send(due.user_id, content, nonce=f"kgdm{due.id}", **extras)
         if sent is None:
             return "skipped", "DMs closed"
         return "sent", None
 
-    async def compose(self, due: DueDM, who: Who) -> tuple[str, discord.ui.View | None] | None:
+    async def compose(self, due: DueDM, who: Who) -> tuple[str, dict[str, Any]] | None:
+        """The DM's text and what goes with it (a view, a file), or None for nothing to say."""
         guild = self.bot.get_guild(due.guild_id)
         group = guild.name if guild else "your group"
         key = due.id
@@ -104,7 +105,7 @@ class PersonalDMs(commands.Cog):
             return (
                 f"👏 Your shared check-ins in {group} got {count} {plural} since yesterday. "
                 "People notice you showing up.",
-                None,
+                {},
             )
         if due.kind == "buddies":
             buddy_ids = await dm_delivery.buddies_of(self.bot.db, due)
@@ -115,19 +116,18 @@ class PersonalDMs(commands.Cog):
             return (
                 f"🤝 Your encouragement buddy this week in {group}: {' and '.join(names)}.\n"
                 f"An idea for the week: {suggestion}",
-                None,
+                {},
             )
         if due.kind == "morning":
-            view = discord.ui.View(timeout=None)
-            view.add_item(DMCheckinButton(due.guild_id))
+            view = buttons_view(DMCheckinButton(due.guild_id))
             prompt = texts.pick(texts.MORNING_PROMPTS, due.user_id + who.now.toordinal())
-            return f"☀️ **Good morning from {group}.** {prompt}", view
+            return f"☀️ **Good morning from {group}.** {prompt}", {"view": view}
         if due.kind == "followup_setback":
-            return f"{texts.pick(texts.FOLLOW_UP_SETBACK, key)}", None
+            return f"{texts.pick(texts.FOLLOW_UP_SETBACK, key)}", {}
         if due.kind == "followup_win":
-            return f"{texts.pick(texts.FOLLOW_UP_WIN, key)}", None
+            return f"{texts.pick(texts.FOLLOW_UP_WIN, key)}", {}
         if due.kind == "welcome":
-            return f"{texts.pick(texts.WELCOME_BACK, key)} ({group})", None
+            return f"{texts.pick(texts.WELCOME_BACK, key)} ({group})", {}
         journey = await member_service.journey(self.bot.db, who)
         stats = journey.stats
         if due.kind == "quiet":
@@ -139,8 +139,12 @@ class PersonalDMs(commands.Cog):
             ]
             if reason:
                 lines.append(f"You once wrote why you train:\n>>> {reason}")
-            return "\n".join(lines), None
-        # The personal weekly recap: their own week only.
+            return "\n".join(lines), {}
+        # The personal weekly recap: their own week only, with the last 12 weeks drawn.
+        picture = await member_service.weeks_picture(self.bot.db, who)
+        drawn = discord.File(
+            io.BytesIO(picture.png), filename="your-weeks.png", description=picture.alt_text
+        )
         return (
             "\n".join(
                 [
@@ -152,7 +156,7 @@ class PersonalDMs(commands.Cog):
                     f"In all: {days(stats.days_shown_up)} shown up.",
                 ]
             ),
-            None,
+            {"file": drawn},
         )
 
     @commands.Cog.listener()

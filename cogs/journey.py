@@ -1,6 +1,8 @@
-"""/journey: a member's own numbers, shown only to them."""
+"""/journey: a member's own numbers and a picture of their year, shown only to them."""
 
 from __future__ import annotations
+
+import io
 
 import discord
 from discord import app_commands
@@ -39,8 +41,16 @@ class Journey(commands.Cog):
     @app_commands.command(name="journey", description="Your own numbers, only for you.")
     @app_commands.guild_only()
     async def journey(self, interaction: discord.Interaction[KeepGoingBot]) -> None:
-        view = await member_service.journey(self.bot.db, who(interaction))
-        await interaction.response.send_message(journey_text(view), ephemeral=True)
+        card = await member_service.journey_card(self.bot.db, who(interaction))
+        picture = discord.File(
+            io.BytesIO(card.picture.png),
+            filename="journey.png",
+            description=card.picture.alt_text,
+        )
+        # Ephemeral: the picture, like the numbers, is only ever shown to the member.
+        await interaction.response.send_message(
+            journey_text(card.view), file=picture, ephemeral=True
+        )
 
 
 async def setup(bot: KeepGoingBot) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import io
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
 import simcord
+from PIL import Image
 
 from bot.bot import KeepGoingBot
+from bot.rules.journey_card import EMPTY_COLOUR, KIND_COLOURS, cell_center, year_layout
 from storage import member_records
 from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody, use_modified_client
@@ -202,7 +205,7 @@ async def test_unexpected_error_gets_a_calm_apology_and_is_logged(
     async def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bot.services.member_service.journey", broken)
+    monkeypatch.setattr("bot.services.member_service.journey_card", broken)
     result = await alice.slash(channel, "journey")
 
     assert result.ephemeral
@@ -244,3 +247,30 @@ async def test_member_commands_are_not_offered_in_dms(simcord_env: simcord.Env) 
     user = simcord_env.create_user("dana")
     assert "checkin" not in user.available_commands()
     assert isinstance(discord.AllowedMentions.none(), discord.AllowedMentions)
+
+
+async def test_journey_shows_the_members_year_as_a_private_picture(world, clock: FakeClock) -> None:
+    _, channel, alice, bob = world
+    first = clock().date()
+    for kind in ("practice", "rest", "setback"):
+        await alice.slash(channel, "checkin", kind=kind)
+        clock.advance(days=1)
+    today = clock().date()
+    await bob.slash(channel, "checkin", kind="practice")  # someone else's day: not drawn
+
+    result = await alice.slash(channel, "journey")
+
+    assert result.ephemeral
+    [attachment] = result.response.attachments
+    assert attachment.filename == "journey.png"
+    assert "3 days shown up" in attachment.description
+    image = Image.open(io.BytesIO(await attachment.read()))
+    layout = year_layout(today)
+    assert image.format == "PNG" and image.size == (layout.width, layout.height)
+    pixels = image.convert("RGB")
+    for offset, kind in enumerate(("practice", "rest", "setback")):
+        day = first + timedelta(days=offset)
+        assert pixels.getpixel(cell_center(layout, day)) == KIND_COLOURS[kind]
+    assert pixels.getpixel(cell_center(layout, today)) == EMPTY_COLOUR  # not yet today
+    # Nothing of it reaches the channel.
+    assert all(not m.attachments for m in channel.history())

@@ -3,16 +3,18 @@ private: DMs or ephemeral replies; the tests also check that nothing reaches a c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import io
+from datetime import UTC, date, datetime, timedelta
 
 import discord
 import pytest
 import simcord
-from aiolimiter import AsyncLimiter
+from PIL import Image
 
 from bot.bot import KeepGoingBot
 from bot.dms import DirectMessenger
 from bot.rules import texts
+from bot.rules.journey_card import EMPTY_COLOUR, KIND_COLOURS, cell_center, weeks_layout
 from storage import member_records, personal_dms
 from tests.conftest import FakeClock
 
@@ -287,16 +289,17 @@ async def test_paused_members_get_nothing_scheduled(
     assert any(c.split(" (")[0] in texts.WELCOME_BACK for c in contents)
 
 
-async def test_dm_pacing_never_exceeds_the_rate(world, simcord_env, simcord_bot, clock) -> None:
+async def test_dm_pacing_never_exceeds_the_rate(world, simcord_env, bot_kwargs, db, clock) -> None:
+    # Production spreads 5 DMs per 5 s (one a second); the same limiter ten times faster keeps
+    # the test short while checking the same rule: never more than 5 in any 0.5 s window.
+    production = DirectMessenger(db).limiter
+    assert production.max_rate == 1 and production.time_period == pytest.approx(1.01)
+    simcord_bot = KeepGoingBot(**bot_kwargs, dms=DirectMessenger(db, rate=5, period=0.5))
+    await simcord_env.restart_bot(simcord_bot)
     guild, channel = world[0], world[1]
     members = [guild.add_member(simcord_env.create_user(f"runner{n}")) for n in range(12)]
     for member in members:
         await member.slash(channel, "settings morning-dm", enabled=True, time="07:00")
-    # Production spreads 5 DMs per 5 s (one a second); the same limiter ten times faster keeps
-    # the test short while checking the same rule: never more than 5 in any 0.5 s window.
-    production = DirectMessenger(simcord_bot).limiter
-    assert production.max_rate == 1 and production.time_period == pytest.approx(1.01)
-    simcord_bot.dms.limiter = AsyncLimiter(1, 0.1)
     clock.set(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
     await tick(simcord_env, simcord_bot)
 
@@ -340,6 +343,16 @@ async def test_personal_weekly_recap_dm_is_their_own_week(
     assert "Days shown up this week: 2" in recap.content
     assert "bob" not in recap.content
     assert dms(simcord_env, bob) == []  # bob never asked for one
+    # Her last twelve weeks, drawn: her two days in their kinds, in words for screen readers.
+    [picture] = recap.attachments
+    assert picture.filename == "your-weeks.png"
+    assert "2 days shown up" in picture.description
+    image = Image.open(io.BytesIO(await picture.read())).convert("RGB")
+    layout = weeks_layout(date(2026, 11, 29), 12)
+    assert image.size == (layout.width, layout.height)
+    assert image.getpixel(cell_center(layout, date(2026, 11, 26))) == KIND_COLOURS["practice"]
+    assert image.getpixel(cell_center(layout, date(2026, 11, 27))) == KIND_COLOURS["rest"]
+    assert image.getpixel(cell_center(layout, date(2026, 11, 28))) == EMPTY_COLOUR
 
 
 async def test_a_stale_dm_channel_is_replaced_once(world, simcord_env, db) -> None:

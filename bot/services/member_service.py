@@ -33,6 +33,13 @@ from bot.rules.journey import (
     paused_days,
     streak_ended_with,
 )
+from bot.rules.journey_card import (
+    JourneyPicture,
+    draw_weeks,
+    draw_year,
+    weeks_grid_start,
+    year_grid_start,
+)
 from bot.rules.kinds import CheckinKind, DMKind
 from bot.rules.schedule import local_instant
 from storage import member_records, personal_dms
@@ -226,13 +233,56 @@ def active_pause(pauses: list[Pause], today: date) -> Pause | None:
     return max(covering, key=lambda p: p.start_date, default=None)
 
 
-async def journey(db: Database, who: Who) -> JourneyView:
+async def _journey(db: Database, who: Who) -> tuple[JourneyView, MemberContext, Recent]:
     ctx, stored = await member_now(db, who)
     state = await recent(db, who, ctx, stored)
     if state.store and ctx.member is not None:
         await member_records.store_carry(db, who.guild_id, who.user_id, state.carry)
     active = active_pause(state.pauses, ctx.today)
-    return JourneyView(stats_from_recent(state, ctx), active, ctx.timezone.key)
+    return JourneyView(stats_from_recent(state, ctx), active, ctx.timezone.key), ctx, state
+
+
+async def journey(db: Database, who: Who) -> JourneyView:
+    """The member's own numbers (``/journey``'s text)."""
+    view, _ctx, _state = await _journey(db, who)
+    return view
+
+
+@dataclass(frozen=True)
+class JourneyCard:
+    """``/journey`` whole: the numbers and the picture of the member's last year."""
+
+    view: JourneyView
+    picture: JourneyPicture
+
+
+async def _calendar(
+    db: Database, who: Who, ctx: MemberContext, state: Recent, since: date
+) -> tuple[dict[date, str], frozenset[date], date]:
+    """The member's check-in days and paused days from ``since`` to today (one indexed range
+    read of their check-ins), and their first day."""
+    days: dict[date, str] = {}
+    if ctx.member is not None:
+        days = dict(await member_records.member_days(db, who.guild_id, who.user_id, since))
+    overlapping = [p for p in pause_periods(state.pauses) if p.end is None or p.end > since]
+    paused = frozenset(d for d in paused_days(overlapping, ctx.today) if d >= since)
+    first = state.carry.first_day or min(days, default=ctx.today)
+    return days, paused, first
+
+
+async def journey_card(db: Database, who: Who) -> JourneyCard:
+    """``/journey``: the numbers and a calendar of the last year, for the member only."""
+    view, ctx, state = await _journey(db, who)
+    days, paused, first = await _calendar(db, who, ctx, state, year_grid_start(ctx.today))
+    picture = draw_year(days, paused, ctx.today, view.stats, first_day=first)
+    return JourneyCard(view, picture)
+
+
+async def weeks_picture(db: Database, who: Who, weeks: int = 12) -> JourneyPicture:
+    """The member's last ``weeks`` weeks as a picture (the personal weekly recap DM)."""
+    _view, ctx, state = await _journey(db, who)
+    days, paused, first = await _calendar(db, who, ctx, state, weeks_grid_start(ctx.today, weeks))
+    return draw_weeks(days, paused, ctx.today, weeks, first_day=first)
 
 
 # --------------------------------------------------------------------------- /why
