@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from storage.db import Database
-from storage.member_records import PLAN_DM, insert_member, parse_utc_text, utc_text
+from storage.member_records import PLAN_DM, insert_member, parse_utc_text, pause_covers, utc_text
 
 
 async def last_encouragement(
@@ -88,11 +88,11 @@ async def buddy_candidates(db: Database, guild_id: int, today: date) -> list[int
     rows = await db.fetchall(
         "SELECT b.user_id FROM buddy_members b JOIN members m "
         "ON m.guild_id = b.guild_id AND m.user_id = b.user_id "
-        "WHERE b.guild_id = ? AND m.dm_state != 'closed' AND NOT EXISTS ("
+        "WHERE b.guild_id = ?1 AND m.dm_state != 'closed' AND NOT EXISTS ("
         "  SELECT 1 FROM pauses p WHERE p.guild_id = b.guild_id AND p.user_id = b.user_id "
-        "  AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date > ?)) "
+        f"  AND {pause_covers('?2', alias='p')}) "
         "ORDER BY b.user_id",
-        (guild_id, today.isoformat(), today.isoformat()),
+        (guild_id, today.isoformat()),
     )
     return [int(r[0]) for r in rows]
 

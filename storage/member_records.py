@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -246,116 +246,51 @@ async def record_checkin(
 
 
 # --------------------------------------------------------------------------- stored carry
+# A Carry is a member_stats row. The one mapping, both ways: queries that read a carry select
+# CARRY_COLUMNS (``s`` being member_stats, each column named ``carry_<field>``) and build it
+# with carry_from_row; every write binds _carry_params into _SAVE_CARRY.
+
+_CARRY_FIELDS = (
+    "checkpoint",
+    "days",
+    "rest_days",
+    "first_day",
+    "longest",
+    "run_in",
+    "rhythm_in",
+    "rhythm_target",
+)
+CARRY_COLUMNS = ", ".join(f"s.{field} AS carry_{field}" for field in _CARRY_FIELDS)
 
 
-def _carry(row: Any) -> Carry:
+def carry_from_row(
+    row: Any, parse_date: Callable[[str], date] = date.fromisoformat
+) -> Carry | None:
+    """The carry in a row holding CARRY_COLUMNS; None where it has no checkpoint (no stored
+    carry, or none the query could use). ``parse_date`` turns ISO text into a date."""
+    if row["carry_checkpoint"] is None:
+        return None
     return Carry(
-        checkpoint=date.fromisoformat(row["checkpoint"]),
-        days=row["days"],
-        rest_days=row["rest_days"],
-        first_day=date.fromisoformat(row["first_day"]) if row["first_day"] else None,
-        longest=row["longest"],
-        run_in=row["run_in"],
-        rhythm_in=row["rhythm_in"],
-        rhythm_target=row["rhythm_target"],
+        checkpoint=parse_date(row["carry_checkpoint"]),
+        days=int(row["carry_days"]),
+        rest_days=int(row["carry_rest_days"]),
+        first_day=parse_date(row["carry_first_day"]) if row["carry_first_day"] else None,
+        longest=int(row["carry_longest"]),
+        run_in=int(row["carry_run_in"]),
+        rhythm_in=int(row["carry_rhythm_in"]),
+        rhythm_target=int(row["carry_rhythm_target"]),
     )
-
-
-async def member_carry(db: Database, guild_id: int, user_id: int) -> tuple[Carry | None, int]:
-    """The member's stored carry (None before their first) and how many reflections they
-    wrote, in one read."""
-    row = await db.fetchone(
-        "SELECT s.*, (SELECT count(*) FROM reflections AS r "
-        "WHERE r.guild_id = ?1 AND r.user_id = ?2) AS reflections "
-        "FROM (SELECT 1) LEFT JOIN member_stats AS s ON s.guild_id = ?1 AND s.user_id = ?2",
-        (guild_id, user_id),
-    )
-    assert row is not None
-    carry = _carry(row) if row["checkpoint"] is not None else None
-    return carry, int(row["reflections"])
-
-
-@dataclass(frozen=True)
-class MemberState:
-    """Everything /checkin and /journey read about a member, in one statement."""
-
-    group: Group | None
-    member: Member | None
-    carry: Carry | None
-    reflections: int
-    pauses: list[Pause]
-    days: dict[date, str]  # local date -> kind, on or after carry.checkpoint (all without)
-
-
-_MEMBER_STATE = """
-SELECT g.guild_id AS g_guild_id, g.timezone AS g_timezone, m.*,
-       s.checkpoint, s.days AS s_days, s.rest_days AS s_rest_days, s.first_day AS s_first_day,
-       s.longest, s.run_in, s.rhythm_in, s.rhythm_target,
-       (SELECT count(*) FROM reflections AS r WHERE r.guild_id = ?1 AND r.user_id = ?2)
-           AS reflections,
-       (SELECT json_group_array(json_array(p.id, p.start_date, p.end_date, p.reason))
-        FROM pauses AS p WHERE p.guild_id = ?1 AND p.user_id = ?2) AS pauses_json,
-       (SELECT json_group_array(json_array(c.local_date, c.kind)) FROM checkins AS c
-        WHERE c.guild_id = ?1 AND c.user_id = ?2
-          AND c.local_date >= coalesce(s.checkpoint, '')) AS days_json
-FROM (SELECT 1)
-LEFT JOIN groups AS g ON g.guild_id = ?1
-LEFT JOIN members AS m ON m.guild_id = ?1 AND m.user_id = ?2
-LEFT JOIN member_stats AS s ON s.guild_id = ?1 AND s.user_id = ?2
-"""
-
-
-async def member_state(db: Database, guild_id: int, user_id: int) -> MemberState:
-    row = await db.fetchone(_MEMBER_STATE, (guild_id, user_id))
-    assert row is not None
-    group = Group(row["g_guild_id"], row["g_timezone"]) if row["g_guild_id"] else None
-    member = _member(row) if row["user_id"] is not None else None
-    carry = None
-    if row["checkpoint"] is not None:
-        carry = Carry(
-            checkpoint=date.fromisoformat(row["checkpoint"]),
-            days=row["s_days"],
-            rest_days=row["s_rest_days"],
-            first_day=date.fromisoformat(row["s_first_day"]) if row["s_first_day"] else None,
-            longest=row["longest"],
-            run_in=row["run_in"],
-            rhythm_in=row["rhythm_in"],
-            rhythm_target=row["rhythm_target"],
-        )
-    pauses = sorted(
-        (
-            Pause(pid, date.fromisoformat(start), date.fromisoformat(end) if end else None, why)
-            for pid, start, end, why in json.loads(row["pauses_json"])
-        ),
-        key=lambda p: (p.start_date, p.id),
-    )
-    days = {date.fromisoformat(d): kind for d, kind in json.loads(row["days_json"])}
-    return MemberState(group, member, carry, int(row["reflections"]), pauses, days)
-
-
-async def member_days(
-    db: Database, guild_id: int, user_id: int, since: date | None = None
-) -> list[tuple[date, str]]:
-    """The member's check-in days and kinds, all of them or from ``since`` on."""
-    rows = await db.fetchall(
-        "SELECT local_date, kind FROM checkins WHERE guild_id = ? AND user_id = ? "
-        "AND local_date >= ?",
-        (guild_id, user_id, since.isoformat() if since else ""),
-    )
-    return [(date.fromisoformat(r["local_date"]), r["kind"]) for r in rows]
 
 
 _SAVE_CARRY = (
-    "INSERT INTO member_stats (guild_id, user_id, checkpoint, days, rest_days, first_day, "
-    "longest, run_in, rhythm_in, rhythm_target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (guild_id, user_id) DO UPDATE SET checkpoint = excluded.checkpoint, "
-    "days = excluded.days, rest_days = excluded.rest_days, first_day = excluded.first_day, "
-    "longest = excluded.longest, run_in = excluded.run_in, "
-    "rhythm_in = excluded.rhythm_in, rhythm_target = excluded.rhythm_target"
+    f"INSERT INTO member_stats (guild_id, user_id, {', '.join(_CARRY_FIELDS)}) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+    + ", ".join(f"{field} = excluded.{field}" for field in _CARRY_FIELDS)
 )
 
 
 def _carry_params(guild_id: int, user_id: int, carry: Carry) -> tuple[object, ...]:
+    """_SAVE_CARRY's parameters: the member, then the carry's fields in _CARRY_FIELDS order."""
     return (
         guild_id,
         user_id,
@@ -379,27 +314,96 @@ async def store_carry(db: Database, guild_id: int, user_id: int, carry: Carry) -
         await save_carry(conn, guild_id, user_id, carry)
 
 
+@dataclass(frozen=True)
+class MemberState:
+    """Everything /checkin and /journey read about a member, in one statement."""
+
+    group: Group | None
+    member: Member | None
+    carry: Carry | None
+    reflections: int
+    pauses: list[Pause]
+    days: dict[date, str]  # local date -> kind, on or after carry.checkpoint (all without)
+
+
+_MEMBER_STATE = f"""
+SELECT g.guild_id AS g_guild_id, g.timezone AS g_timezone, m.*, {CARRY_COLUMNS},
+       (SELECT count(*) FROM reflections AS r WHERE r.guild_id = ?1 AND r.user_id = ?2)
+           AS reflections,
+       (SELECT json_group_array(json_array(p.id, p.start_date, p.end_date, p.reason))
+        FROM pauses AS p WHERE p.guild_id = ?1 AND p.user_id = ?2) AS pauses_json,
+       (SELECT json_group_array(json_array(c.local_date, c.kind)) FROM checkins AS c
+        WHERE c.guild_id = ?1 AND c.user_id = ?2
+          AND c.local_date >= coalesce(s.checkpoint, '')) AS days_json
+FROM (SELECT 1)
+LEFT JOIN groups AS g ON g.guild_id = ?1
+LEFT JOIN members AS m ON m.guild_id = ?1 AND m.user_id = ?2
+LEFT JOIN member_stats AS s ON s.guild_id = ?1 AND s.user_id = ?2
+"""
+
+
+async def member_state(db: Database, guild_id: int, user_id: int) -> MemberState:
+    row = await db.fetchone(_MEMBER_STATE, (guild_id, user_id))
+    assert row is not None
+    group = Group(row["g_guild_id"], row["g_timezone"]) if row["g_guild_id"] else None
+    member = _member(row) if row["user_id"] is not None else None
+    carry = carry_from_row(row)
+    pauses = sorted(
+        (
+            Pause(pid, date.fromisoformat(start), date.fromisoformat(end) if end else None, why)
+            for pid, start, end, why in json.loads(row["pauses_json"])
+        ),
+        key=lambda p: (p.start_date, p.id),
+    )
+    days = {date.fromisoformat(d): kind for d, kind in json.loads(row["days_json"])}
+    return MemberState(group, member, carry, int(row["reflections"]), pauses, days)
+
+
+async def member_days(
+    db: Database, guild_id: int, user_id: int, since: date | None = None
+) -> list[tuple[date, str]]:
+    """The member's check-in days and kinds, all of them or from ``since`` on."""
+    rows = await db.fetchall(
+        "SELECT local_date, kind FROM checkins WHERE guild_id = ? AND user_id = ? "
+        "AND local_date >= ?",
+        (guild_id, user_id, since.isoformat() if since else ""),
+    )
+    return [(date.fromisoformat(r["local_date"]), r["kind"]) for r in rows]
+
+
 async def get_checkin(db: Database, checkin_id: int) -> Checkin | None:
     row = await db.fetchone("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
     return _checkin(row) if row else None
 
 
 async def member_history(db: Database, guild_id: int, user_id: int) -> History:
+    """The member's whole history: every check-in day, rest days, reflections and pauses.
+
+    The reference the kept numbers (the stored carry and the few weeks since it, which the
+    bot reads) are checked against, in the tests and benchmarks. It reads every check-in the
+    member ever made: the bot's own paths should not need it (only for a count, use
+    :func:`reflection_count`)."""
     rows = await db.fetchall(
         "SELECT local_date, kind FROM checkins WHERE guild_id = ? AND user_id = ?",
         (guild_id, user_id),
     )
-    reflections = await db.fetchone(
-        "SELECT count(*) FROM reflections WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
-    )
+    reflections = await reflection_count(db, guild_id, user_id)
     pauses = await list_pauses(db, guild_id, user_id)
     return History(
         days=frozenset(date.fromisoformat(r["local_date"]) for r in rows),
         rest_days=sum(1 for r in rows if r["kind"] == "rest"),
-        reflections=int(reflections[0]) if reflections else 0,
+        reflections=reflections,
         pauses=tuple(pauses),
     )
+
+
+async def reflection_count(db: Database, guild_id: int, user_id: int) -> int:
+    """How many reflections the member wrote: one index range, no check-ins read."""
+    row = await db.fetchone(
+        "SELECT count(*) FROM reflections WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    return int(row[0]) if row else 0
 
 
 async def set_shared_post(db: Database, checkin_id: int, channel_id: int, message_id: int) -> None:
@@ -491,7 +495,27 @@ async def remove_reason(db: Database, guild_id: int, user_id: int, number: int) 
 # --------------------------------------------------------------------------- pauses
 
 
+def pause_covers(first: str, last: str | None = None, *, alias: str = "") -> str:
+    """The one rule for which days a pause covers, as an SQL condition on a ``pauses`` row
+    (``alias``, if the query names the table): the row covers a day from ``first`` through
+    ``last`` (SQL expressions, a parameter or a column; by default the one day ``first``).
+    A pause covers the days from its start date up to, not including, its end date: the end
+    date counts again, and an open pause (no end date) covers every day from its start."""
+    p = f"{alias}." if alias else ""
+    return f"{p}start_date <= {last or first} AND ({p}end_date IS NULL OR {p}end_date > {first})"
+
+
+# The pause covering day ?3 of member (?1, ?2), the latest started if there were several.
+_ACTIVE_PAUSE = (
+    "SELECT id, start_date, end_date, reason FROM pauses "
+    f"WHERE guild_id = ?1 AND user_id = ?2 AND {pause_covers('?3')} "
+    "ORDER BY start_date DESC LIMIT 1"
+)
+
+
 async def list_pauses(db: Database, guild_id: int, user_id: int) -> list[Pause]:
+    """Every pause of the member, in order (for :func:`member_history` and the tests; the bot
+    reads pauses with :func:`member_state`)."""
     rows = await db.fetchall(
         "SELECT id, start_date, end_date, reason FROM pauses "
         "WHERE guild_id = ? AND user_id = ? ORDER BY start_date, id",
@@ -502,12 +526,7 @@ async def list_pauses(db: Database, guild_id: int, user_id: int) -> list[Pause]:
 
 async def active_pause(db: Database, guild_id: int, user_id: int, today: date) -> Pause | None:
     """The pause covering ``today`` (started on or before it and not yet ended)."""
-    row = await db.fetchone(
-        "SELECT id, start_date, end_date, reason FROM pauses "
-        "WHERE guild_id = ? AND user_id = ? AND start_date <= ? "
-        "AND (end_date IS NULL OR end_date > ?) ORDER BY start_date DESC LIMIT 1",
-        (guild_id, user_id, today.isoformat(), today.isoformat()),
-    )
+    row = await db.fetchone(_ACTIVE_PAUSE, (guild_id, user_id, today.isoformat()))
     return _pause(row) if row else None
 
 
@@ -525,11 +544,7 @@ async def start_pause(
     """Open a pause from ``start``; None (and nothing written) if one already covers it."""
     async with db.transaction() as conn:
         await insert_member(conn, guild_id, user_id, first_day, now)
-        async with conn.execute(
-            "SELECT 1 FROM pauses WHERE guild_id = ? AND user_id = ? AND start_date <= ? "
-            "AND (end_date IS NULL OR end_date > ?)",
-            (guild_id, user_id, start.isoformat(), start.isoformat()),
-        ) as cursor:
+        async with conn.execute(_ACTIVE_PAUSE, (guild_id, user_id, start.isoformat())) as cursor:
             if await cursor.fetchone() is not None:
                 return None
         async with conn.execute(
@@ -554,12 +569,7 @@ async def end_pause(db: Database, guild_id: int, user_id: int, today: date) -> P
     A pause that started today is removed entirely (it never covered a whole day).
     """
     async with db.transaction() as conn:
-        async with conn.execute(
-            "SELECT id, start_date, end_date, reason FROM pauses "
-            "WHERE guild_id = ? AND user_id = ? AND start_date <= ? "
-            "AND (end_date IS NULL OR end_date > ?) ORDER BY start_date DESC LIMIT 1",
-            (guild_id, user_id, today.isoformat(), today.isoformat()),
-        ) as cursor:
+        async with conn.execute(_ACTIVE_PAUSE, (guild_id, user_id, today.isoformat())) as cursor:
             row = await cursor.fetchone()
         if row is None:
             return None

@@ -19,7 +19,7 @@ from bot.rules.days import week_start as monday_of
 from bot.rules.journey import Carry, PausePeriod
 from bot.rules.recap import RECAP_MILESTONE_DAYS, RECAP_MILESTONE_WEEKS
 from storage.db import Database
-from storage.member_records import utc_text
+from storage.member_records import CARRY_COLUMNS, carry_from_row, pause_covers, utc_text
 
 __all__ = [
     "MemberHistory",
@@ -160,7 +160,7 @@ AND EXISTS (
 # string read by a range seek on UNIQUE (guild_id, user_id, local_date). The reference the
 # kept numbers are checked against (tests, benchmarks); the recap itself reads less.
 _CELEBRATED = f"""
-SELECT m.user_id, m.weekly_target, NULL AS checkpoint, (
+SELECT m.user_id, m.weekly_target, NULL AS carry_checkpoint, (
     SELECT group_concat(c.local_date, ',') FROM checkins AS c
     WHERE c.guild_id = :g AND c.user_id = m.user_id AND c.local_date <= :sun
 ) AS days
@@ -186,8 +186,7 @@ ORDER BY m.user_id
 # over every chosen member's whole history (tests/test_recap.py, and every benchmark run).
 # Named parameters: :g guild, :mon and :sun the week, :last_mon the Monday before.
 _CANDIDATES = f"""
-SELECT m.user_id, m.weekly_target, s.checkpoint, s.days AS carry_days, s.rest_days,
-       s.first_day, s.longest, s.run_in, s.rhythm_in, s.rhythm_target, (
+SELECT m.user_id, m.weekly_target, {CARRY_COLUMNS}, (
     SELECT group_concat(c.local_date, ',') FROM checkins AS c
     WHERE c.guild_id = :g AND c.user_id = m.user_id
       AND c.local_date >= coalesce(s.checkpoint, '0000-00-00') AND c.local_date <= :sun
@@ -206,8 +205,8 @@ AND (
                  > {RECAP_MILESTONE_WEEKS}
                  AND EXISTS (
                      SELECT 1 FROM pauses AS p
-                     WHERE p.guild_id = :g AND p.user_id = m.user_id AND p.start_date <= :sun
-                       AND (p.end_date IS NULL OR p.end_date > s.checkpoint)))))
+                     WHERE p.guild_id = :g AND p.user_id = m.user_id
+                       AND {pause_covers("s.checkpoint", ":sun", alias="p")}))))
     OR (s.days < {RECAP_MILESTONE_DAYS}
         AND s.days + julianday(:sun) - julianday(s.checkpoint) + 1 >= {RECAP_MILESTONE_DAYS}
         AND s.days + (
@@ -239,19 +238,11 @@ class _Dates(dict[str, date]):
 
 
 def _carry(row: Any, days: frozenset[date], dates: _Dates) -> Carry:
-    if row["checkpoint"] is None:
+    carry = carry_from_row(row, dates.__getitem__)
+    if carry is None:
         # No usable carry: ``days`` is the whole history, from the Monday of its first day.
         return Carry.empty(monday_of(min(days)), int(row["weekly_target"]))
-    return Carry(
-        checkpoint=dates[row["checkpoint"]],
-        days=int(row["carry_days"]),
-        rest_days=int(row["rest_days"]),
-        first_day=dates[row["first_day"]] if row["first_day"] else None,
-        longest=int(row["longest"]),
-        run_in=int(row["run_in"]),
-        rhythm_in=int(row["rhythm_in"]),
-        rhythm_target=int(row["rhythm_target"]),
-    )
+    return carry
 
 
 async def _histories(
@@ -293,7 +284,10 @@ async def _histories(
 
 async def celebrated_members(db: Database, guild_id: int, week_start: date) -> list[MemberHistory]:
     """Every member with ``celebrate_me`` on who checked in during the week, with their whole
-    history up to the week's Sunday and their pauses. Ordered by user id."""
+    history up to the week's Sunday and their pauses. Ordered by user id.
+
+    The reference :func:`milestone_candidates` is checked against (tests, benchmarks); the
+    recap itself never reads whole histories."""
     return await _histories(db, _CELEBRATED, guild_id, week_start)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -242,6 +243,52 @@ async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
     await asyncio.gather(*(write(f"k{i}") for i in range(5)))
     rows = await db.fetchall("SELECT value FROM bot_state")
     assert [r["value"] for r in rows] == ["done"] * 5
+
+
+async def test_run_transaction_is_one_job_and_rolls_back_on_error(db: Database) -> None:
+    def write(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
+        return threading.get_ident()
+
+    assert await db.run_transaction(write) != threading.get_ident()  # the connection's thread
+
+    def fail(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO bot_state (key, value) VALUES ('b', '2')")
+        raise LookupError("boom")
+
+    with pytest.raises(LookupError):
+        await db.run_transaction(fail)
+    assert not db.conn.in_transaction
+    assert [r["key"] for r in await db.fetchall("SELECT key FROM bot_state")] == ["a"]
+
+
+async def test_a_cancelled_waiter_leaves_no_transaction_open(db: Database) -> None:
+    async def write() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(write())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not db.conn.in_transaction
+    assert await count(db, "bot_state") == 0
+
+
+async def test_close_ends_the_connection_thread(db_path: Path) -> None:
+    def db_threads() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "keepgoing-db"]
+
+    before = set(db_threads())
+    db = await open_database(db_path)
+    [thread] = set(db_threads()) - before
+    assert thread.daemon  # even a database nobody closed never keeps the process alive
+    await db.close()
+    assert not thread.is_alive()
+    with pytest.raises(ValueError, match="closed"):
+        await db.fetchone("SELECT 1")
 
 
 # --------------------------------------------------------------------------- check-ins
