@@ -1,4 +1,4 @@
-"""Repositories: every query the bot runs, with bound parameters only."""
+"""Members, their check-ins, reasons and pauses, their stored numbers, and the bot's own state."""
 
 from __future__ import annotations
 
