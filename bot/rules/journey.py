@@ -49,9 +49,16 @@ def paused_days(pauses: Iterable[PausePeriod], until: date) -> frozenset[date]:
     return frozenset(result)
 
 
+def pause_covers(pause: PausePeriod, day: date) -> bool:
+    """Whether ``day`` is paused: on or after the pause's first day and before its end (the
+    end date itself counts again; an open pause runs on). Storage's ``pause_covers`` is the
+    same rule in SQL."""
+    return pause.start <= day and (pause.end is None or day < pause.end)
+
+
 def is_paused(pauses: Iterable[PausePeriod], day: date) -> bool:
     """Whether ``day`` falls inside any pause."""
-    return any(p.start <= day and (p.end is None or day < p.end) for p in pauses)
+    return any(pause_covers(p, day) for p in pauses)
 
 
 def current_streak(days: AbstractSet[date], today: date, paused: AbstractSet[date]) -> int:

@@ -30,6 +30,7 @@ from bot.rules.journey import (
     carry_is_current,
     checkpoint_for,
     journey_stats_with,
+    pause_covers,
     paused_days,
     streak_ended_with,
 )
@@ -227,9 +228,7 @@ class JourneyView:
 
 def active_pause(pauses: list[Pause], today: date) -> Pause | None:
     """The pause covering ``today`` (as ``member_records.active_pause`` finds it)."""
-    covering = [
-        p for p in pauses if p.start_date <= today and (p.end_date is None or p.end_date > today)
-    ]
+    covering = [p for p in pauses if pause_covers(PausePeriod(p.start_date, p.end_date), today)]
     return max(covering, key=lambda p: p.start_date, default=None)
 
 
@@ -503,8 +502,7 @@ async def reflect(
         first_day=ctx.first_day,
         now=who.now,
     )
-    history = await member_records.member_history(db, who.guild_id, who.user_id)
-    return history.reflections
+    return await member_records.reflection_count(db, who.guild_id, who.user_id)
 
 
 async def record_win(db: Database, who: Who, what: str | None) -> int:
