@@ -222,8 +222,21 @@ def test_consistency_with_a_recent_start() -> None:
     days = {d(3, 24), d(3, 26), d(3, 28), d(3, 10)}
     assert consistency(days, today, NONE, d(3, 24)) == (3, 5)
     assert consistency(days, today, NONE, today) == (1, 1)
-    assert consistency(set(), today, NONE, today) == (0, 1)
+    assert consistency(set(), today, NONE, today) == (0, 0)  # today isn't over yet
     assert consistency(set(), today, NONE, d(3, 29)) == (0, 0)
+
+
+def test_consistency_never_counts_an_unfinished_today_against_the_member() -> None:
+    today = d(3, 28)
+    before = {today - timedelta(days=i) for i in range(1, 14)}  # 13 days in a row, not today
+    # 18:30, not checked in yet: 13 of the 13 days that are over, not "13 of 14".
+    assert consistency(before, today, NONE, today - timedelta(days=13)) == (13, 13)
+    # Checked in today: it counts, on both sides.
+    assert consistency(before | {today}, today, NONE, today - timedelta(days=13)) == (14, 14)
+    # A first day: nothing before it, and today only once it has a check-in.
+    assert consistency({today}, today, NONE, today) == (1, 1)
+    # A missed yesterday still counts as a day that was there.
+    assert consistency({today}, today, NONE, today - timedelta(days=1)) == (1, 2)
 
 
 def test_consistency_with_a_recent_start_and_a_pause() -> None:
@@ -280,7 +293,9 @@ def test_journey_stats_composes_everything() -> None:
         weekly_target=3,
         days_this_week=2,
         consistency_days=12,
-        consistency_out_of=14,  # 1st to 25th is 25 days, minus 11 paused days
+        # 1st to 24th is 24 days, minus 11 paused days; the 25th isn't over and has no
+        # check-in yet, so it is not counted against her.
+        consistency_out_of=13,
         rest_days=2,
         reflections=4,
     )
@@ -299,7 +314,8 @@ def test_journey_stats_after_a_missed_day() -> None:
     )
     assert (stats.current_streak, stats.longest_streak) == (1, 7)
     assert (stats.weekly_rhythm, stats.days_this_week) == (1, 1)
-    assert (stats.consistency_days, stats.consistency_out_of) == (8, 10)
+    # 2nd to 10th: 9 days that are over; the 11th (today, no check-in yet) is not counted.
+    assert (stats.consistency_days, stats.consistency_out_of) == (8, 9)
     assert stats.days_shown_up == 8
 
 

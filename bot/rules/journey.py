@@ -150,7 +150,8 @@ def consistency(
     """Check-in days out of available days in the last ``window`` days (today included).
 
     The window starts no earlier than ``start``. A day is available when it is not paused or
-    when it has a check-in anyway. Returns ``(days with a check-in, available days)``.
+    when it has a check-in anyway; today only once it has a check-in (a day that is not over
+    is never counted against the member). Returns ``(days with a check-in, available days)``.
     """
     if window < 1:
         raise ValueError("window must be at least 1 day")
@@ -162,7 +163,7 @@ def consistency(
         if day in days:
             shown_up += 1
             available += 1
-        elif day not in paused:
+        elif day not in paused and day < today:
             available += 1
         day += _ONE_DAY
     return shown_up, available
