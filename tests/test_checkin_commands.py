@@ -274,3 +274,17 @@ async def test_journey_shows_the_members_year_as_a_private_picture(world, clock:
     assert pixels.getpixel(cell_center(layout, today)) == EMPTY_COLOUR  # not yet today
     # Nothing of it reaches the channel.
     assert all(not m.attachments for m in channel.history())
+
+
+async def test_days_before_a_members_first_check_in_never_count_against_them(
+    world, clock: FakeClock
+) -> None:
+    _, channel, alice, bob = world
+    # Bob's encouragement gives Alice a member row days before she ever checks in.
+    await bob.slash(channel, "encourage", member=alice, message="You've got this")
+    clock.advance(days=5)
+    first = await alice.slash(channel, "checkin", kind="practice")
+    assert "Consistency: 1/1 day (last 28)" in first.response.content
+    clock.advance(days=2)  # a day missed, and today not checked in yet
+    journey = await alice.slash(channel, "journey")
+    assert "shown up on 1 of 2 days you weren't paused" in journey.response.content

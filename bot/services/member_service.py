@@ -156,7 +156,9 @@ async def recent(
 
 def stats_from_recent(state: Recent, ctx: MemberContext) -> JourneyStats:
     days = set(state.days)
-    first = state.carry.first_day or min(days, default=ctx.first_day)
+    # Consistency starts at the member's first check-in: days before it (a member row made
+    # when someone encouraged them, say) are never counted against them.
+    first = state.carry.first_day or min(days, default=ctx.today)
     return journey_stats_with(
         state.carry,
         days=days,
@@ -165,7 +167,7 @@ def stats_from_recent(state: Recent, ctx: MemberContext) -> JourneyStats:
         pauses=pause_periods(state.pauses),
         today=ctx.today,
         weekly_target=ctx.weekly_target,
-        start=min(ctx.first_day, first),
+        start=first,
     )
 
 
