@@ -333,6 +333,7 @@ def recap_plan(occurrence: datetime = c.RECAP_OCCURRENCE) -> PostPlan:
         channel_id=c.GROUP_ID + c.CHANNEL_OFFSET,
         nonce="bench",
         text="Small steps, taken again tomorrow.",
+        first_attempt=occurrence.astimezone(UTC),
     )
 
 

@@ -11,6 +11,7 @@ import asyncio
 import io
 import logging
 import random
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -22,6 +23,7 @@ from bot.rules.kinds import CHANNEL_POST_KINDS
 from bot.rules.post_policy import RetryAttempts
 from bot.rules.recap import alphabetical, recap_text
 from bot.rules.recap_chart import weekly_chart
+from bot.rules.schedule import nonce_may_have_expired
 from bot.services import posting
 from bot.services.weekly_recap import weekly_recap
 from cogs.ui.checkin_views import CheckinPromptView
@@ -30,6 +32,8 @@ from cogs.ui.names import display_names
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# How many of a channel's latest messages a late resend looks through for an earlier attempt.
+LOOK_BACK = 50
 
 
 def morning_text(prompt: str) -> str:
@@ -111,25 +115,49 @@ class ScheduledPosts(commands.Cog):
             )
 
     async def send(self, plan: posting.PostPlan) -> discord.Message:
+        """Send the post with the period's nonce; a resend that Discord's nonce memory may no
+        longer cover first looks for the post an earlier attempt may have made."""
+        content, extras = await self.compose(plan)
         channel = self.bot.get_partial_messageable(plan.channel_id, guild_id=plan.guild_id)
+        if plan.resend and nonce_may_have_expired(plan.first_attempt, self.bot.now()):
+            earlier = await self.find_earlier_post(channel, content)
+            if earlier is not None:
+                log.info(
+                    "%s post for guild %s period %s had reached the channel; not sending again",
+                    plan.kind,
+                    plan.guild_id,
+                    plan.period,
+                    **ids(plan.guild_id),
+                )
+                return earlier
+        return await channel.send(content, nonce=plan.nonce, allowed_mentions=NO_MENTIONS, **extras)
+
+    async def compose(self, plan: posting.PostPlan) -> tuple[str, dict[str, Any]]:
+        """The post's text and what goes with it (the Check in button, the recap's picture)."""
         if plan.kind == "morning":
-            return await channel.send(
-                morning_text(plan.text),
-                view=CheckinPromptView(),
-                nonce=plan.nonce,
-                allowed_mentions=NO_MENTIONS,
-            )
+            return morning_text(plan.text), {"view": CheckinPromptView()}
         if plan.kind == "patience":
-            return await channel.send(
-                patience_text(plan.text), nonce=plan.nonce, allowed_mentions=NO_MENTIONS
-            )
+            return patience_text(plan.text), {}
         content, picture = await self.recap(plan)
-        return await channel.send(
-            content,
-            file=discord.File(io.BytesIO(picture), filename="week.png"),
-            nonce=plan.nonce,
-            allowed_mentions=NO_MENTIONS,
-        )
+        return content, {"file": discord.File(io.BytesIO(picture), filename="week.png")}
+
+    async def find_earlier_post(
+        self, channel: discord.PartialMessageable, content: str
+    ) -> discord.Message | None:
+        """The bot's own message with this post's first line among the channel's latest
+        (the first line names the prompt or reminder the claim stored, or the recap's week).
+        Without Read Message History the bot cannot tell, and sends (a missing post is
+        worse than a doubled one)."""
+        marker = content.split("\n", 1)[0]
+        me = self.bot.user
+        try:
+            async for message in channel.history(limit=LOOK_BACK):
+                mine = me is not None and message.author.id == me.id
+                if mine and message.content.split("\n", 1)[0] == marker:
+                    return message
+        except discord.Forbidden:
+            log.warning("can't read channel %s's history to check for an earlier post", channel.id)
+        return None
 
     async def recap(self, plan: posting.PostPlan) -> tuple[str, bytes]:
         """The recap's text and picture for the local week the occurrence closes."""

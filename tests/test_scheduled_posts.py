@@ -4,6 +4,7 @@ restarts, the persistent Check in button, rotation and failures."""
 from __future__ import annotations
 
 import random
+import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from cogs.ui.checkin_views import CheckinModal
 from storage import group_posts, member_records
 from tests.conftest import FakeClock
 from tests.discord_helpers import assert_pings_nobody
+from tests.discord_rules import NonceMemory
 from tests.scheduling import run_until
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -468,3 +470,45 @@ async def test_occurrences_before_the_setup_are_neither_sent_nor_reported_missed
     assert await db.fetchall("SELECT * FROM post_log") == []
     shown = await admin.slash(channel, "setup show")
     assert "Last problem" not in shown.response.content
+
+
+async def _post_whose_answers_are_lost(simcord_env, simcord_bot, clock: FakeClock):
+    """A morning prompt whose first two sends reach Discord but whose answers never come
+    back; the retries go out at 07:01 (inside Discord's nonce memory) and 07:06 (past it)."""
+    guild, channel, admin, _ = make_group(simcord_env)
+    await admin.slash(channel, "setup morning", channel=channel, time="07:00")
+    discord_rule = NonceMemory(simcord_bot, clock, window=timedelta(minutes=3))
+    discord_rule.lose_answers = 2
+    fired = await run_until(
+        simcord_env,
+        simcord_bot,
+        clock,
+        datetime(2026, 11, 27, 8, 0, tzinfo=UTC),
+        kinds=("morning", "retry"),
+    )
+    assert [local(f.at, ZoneInfo("UTC"))[-5:] for f in fired] == ["07:00", "07:01", "07:06"]
+    return guild, channel, discord_rule
+
+
+async def test_a_resend_after_discord_forgot_the_nonce_finds_the_first_post(
+    simcord_env, simcord_bot, clock: FakeClock, db
+) -> None:
+    guild, channel, discord_rule = await _post_whose_answers_are_lost(
+        simcord_env, simcord_bot, clock
+    )
+    # 07:01: the nonce did it (Discord returned the first message); 07:06: the bot looked.
+    assert discord_rule.deduplicated == 1
+    [post] = posts_in(channel)
+    entry = await group_posts.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    assert (entry.status, entry.message_id) == ("sent", post.id)
+
+
+async def test_without_the_look_a_late_resend_doubles_the_post(
+    simcord_env, simcord_bot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The negative control: trusting the nonce for the whole grace window is what doubled.
+    loaded = sys.modules["cogs.scheduled_posts"]  # as discord.py loaded the extension
+    monkeypatch.setattr(loaded, "nonce_may_have_expired", lambda *a, **k: False)
+    _, channel, discord_rule = await _post_whose_answers_are_lost(simcord_env, simcord_bot, clock)
+    assert discord_rule.created == 2
+    assert len(posts_in(channel)) == 2

@@ -95,6 +95,19 @@ def period_of(occurrence: datetime, tz: ZoneInfo) -> str:
     return occurrence.astimezone(tz).date().isoformat()
 
 
+# Discord deduplicates a message nonce (with ``enforce_nonce``) only "within the past few
+# minutes" (developers/resources/message.mdx, Create Message). A resend later than this after
+# the first attempt cannot count on the nonce: look for the first message before sending again.
+NONCE_MEMORY = timedelta(minutes=2)
+
+
+def nonce_may_have_expired(
+    first_attempt: datetime, now: datetime, memory: timedelta = NONCE_MEMORY
+) -> bool:
+    """Whether Discord may have forgotten the nonce of an attempt made at ``first_attempt``."""
+    return now - first_attempt >= memory
+
+
 def post_nonce(guild_id: int, kind: str, period: str) -> str:
     """A nonce of Discord's maximum length (25), the same for the same (group, kind, period)."""
     digest = hashlib.sha256(f"{guild_id}:{kind}:{period}".encode()).hexdigest()

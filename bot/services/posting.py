@@ -105,6 +105,8 @@ class PostPlan:
     channel_id: int
     nonce: str
     text: str
+    first_attempt: datetime  # when the period was claimed (the first send followed at once)
+    resend: bool = False  # claimed before, never confirmed: an earlier attempt may have landed
 
 
 async def plan_post(
@@ -181,6 +183,8 @@ async def plan_post(
         channel_id=claimed.channel_id or post.channel_id,
         nonce=claimed.nonce,
         text=text_of(claimed.item, rotation, group_texts),
+        first_attempt=claimed.updated_at,
+        resend=entry is not None,
     )
 
 
