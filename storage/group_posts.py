@@ -81,6 +81,13 @@ async def set_post_config(
             f"UPDATE groups SET {', '.join(assignments)} WHERE guild_id = ?",
             (*values, guild_id),
         )
+        # An admin changing the post is the fix for whatever made it fail: a failed period
+        # is final only until then, so the next occurrence in that period can go out (and
+        # /setup show stops reporting the old problem).
+        await conn.execute(
+            "DELETE FROM post_log WHERE guild_id = ? AND kind = ? AND status = 'failed'",
+            (guild_id, kind),
+        )
     config = await group_config(db, guild_id)
     assert config is not None
     return config

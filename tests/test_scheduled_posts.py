@@ -512,3 +512,28 @@ async def test_without_the_look_a_late_resend_doubles_the_post(
     _, channel, discord_rule = await _post_whose_answers_are_lost(simcord_env, simcord_bot, clock)
     assert discord_rule.created == 2
     assert len(posts_in(channel)) == 2
+
+
+async def test_a_failed_post_goes_out_the_same_day_once_the_admin_fixes_it(
+    simcord_env, simcord_bot, clock: FakeClock, db
+) -> None:
+    guild, channel, admin, _ = make_group(simcord_env)
+    working = guild.create_text_channel("morning")
+    await admin.slash(channel, "setup morning", channel=channel, time="07:00")
+    simcord_env.inject_error(  # the channel is gone at post time
+        "POST", f"/channels/{channel.id}/messages", status=404, code=10003, message="Unknown"
+    )
+    await run_until(simcord_env, simcord_bot, clock, datetime(2026, 11, 27, 13, 34, tzinfo=UTC))
+    entry = await group_posts.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    assert entry.status == "failed"
+
+    # 13:34: the admin moves the prompt to a working channel, a minute from now.
+    moved = await admin.slash(working, "setup morning", channel=working, time="13:35")
+    assert "next: Fri 27 Nov at 13:35" in moved.response.content  # truthfully, today
+    shown = await admin.slash(working, "setup show")
+    assert "Last problem" not in shown.response.content  # the fix clears the old warning
+    await run_until(simcord_env, simcord_bot, clock, datetime(2026, 11, 27, 14, 0, tzinfo=UTC))
+
+    assert len(posts_in(working)) == 1 and posts_in(channel) == []
+    entry = await group_posts.post_log_entry(db, guild.id, "morning", "2026-11-27")
+    assert (entry.status, entry.channel_id) == ("sent", working.id)
