@@ -96,23 +96,31 @@ class Encourage(commands.Cog):
         me = who(interaction)
         guild_name = interaction.guild.name if interaction.guild else "your group"
         sender = discord.utils.escape_markdown(interaction.user.display_name)
+        # Answer first: DMs are paced (about one a second), and Discord gives an interaction
+        # 3 seconds for its first response. The outcome replaces this line.
+        await interaction.response.send_message(
+            f"Sending it privately to {member.display_name}…", ephemeral=True
+        )
         sent = await self.bot.dms.send(
             member.id, f"💌 **{sender}** from {guild_name} sent you encouragement:\n>>> {text}"
         )
         if sent is None:
-            await reply_private(
-                interaction,
-                f"I couldn't deliver it: {member.display_name} doesn't accept DMs from me. "
-                "You could encourage them here in the channel instead.",
+            await interaction.edit_original_response(
+                content=f"I couldn't deliver it: {member.display_name} doesn't accept DMs from "
+                "me. You could encourage them here in the channel instead."
             )
             return
         await peer_support.record_encouragement(
             self.bot.db, me, member.id, public=False, today=today
         )
-        await reply_private(interaction, f"Sent privately to {member.display_name}. 💌")
+        await interaction.edit_original_response(
+            content=f"Sent privately to {member.display_name}. 💌"
+        )
 
-    buddies = app_commands.Group(
-        name="buddies", description="Weekly encouragement buddies.", guild_only=True
+    # guild_only= on a Group sets only discord.py's own flag; the decorator also declares the
+    # guild context to Discord (``contexts: [0]``), as every other command does.
+    buddies = app_commands.guild_only(
+        app_commands.Group(name="buddies", description="Weekly encouragement buddies.")
     )
 
     @buddies.command(name="join", description="Be paired with another member each week.")

@@ -59,3 +59,46 @@ class NonceMemory:
             self.lose_answers -= 1
             raise TimeoutError("the answer never came back")
         return data
+
+
+FIRST_RESPONSE_SECONDS = 3.0
+
+
+class FirstResponseDeadline:
+    """Discord's 3-second rule for an interaction's first response (initial response or
+    defer), by simcord's clock: "you must send an initial response within 3 seconds of
+    receiving the event", after which the token is invalid
+    (developers/interactions/receiving-and-responding.mdx, Responding to an interaction).
+    simcord accepts a late first response; this records how late each one was.
+
+    Install with ``FirstResponseDeadline(env, monkeypatch)``; ``late`` lists the interactions
+    whose first response came after the deadline, ``waits`` every first response's delay.
+    """
+
+    def __init__(self, env: Any, monkeypatch: Any) -> None:
+        from discord.webhook.async_ import AsyncWebhookAdapter
+
+        self.env = env
+        self.waits: dict[int, float] = {}
+        original = AsyncWebhookAdapter.create_interaction_response
+        deadline = self
+
+        def create_interaction_response(adapter: Any, interaction_id: int, *a: Any, **k: Any):
+            if interaction_id not in deadline.waits:
+                created = discord_snowflake_time(interaction_id)
+                deadline.waits[interaction_id] = (env.now() - created).total_seconds()
+            return original(adapter, interaction_id, *a, **k)
+
+        monkeypatch.setattr(
+            AsyncWebhookAdapter, "create_interaction_response", create_interaction_response
+        )
+
+    @property
+    def late(self) -> dict[int, float]:
+        return {i: w for i, w in self.waits.items() if w > FIRST_RESPONSE_SECONDS}
+
+
+def discord_snowflake_time(snowflake: int) -> datetime:
+    from discord.utils import snowflake_time
+
+    return snowflake_time(snowflake)

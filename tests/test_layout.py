@@ -17,3 +17,13 @@ def test_every_extension_module_is_in_the_bots_tuple() -> None:
     }
     assert found == set(EXTENSIONS)
     assert len(EXTENSIONS) == len(set(EXTENSIONS))
+
+
+async def test_every_command_declares_the_guild_context(simcord_env, simcord_bot) -> None:
+    # Discord's interaction context 0 is GUILD (developers/interactions/application-commands,
+    # "Interaction Contexts"); a command without ``contexts`` is offered everywhere.
+    contexts = {
+        command.name: command.to_dict(simcord_bot.tree).get("contexts")
+        for command in simcord_bot.tree.get_commands()
+    }
+    assert contexts and all(value == [0] for value in contexts.values()), contexts
