@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CANNOT_DM = 50007
+CANNOT_DM = 50007  # Cannot send messages to this user (DMs closed to the bot)
+NO_MUTUAL_GUILDS = 50278  # Cannot send messages to this user due to having no mutual guilds
+# Both mean "this member can't be messaged now": stored, never retried by the bot itself
+# (developers/topics/opcodes-and-status-codes.mdx, JSON error codes).
+CANNOT_REACH = frozenset({CANNOT_DM, NO_MUTUAL_GUILDS})
 
 
 def is_transient(error: BaseException) -> bool:
@@ -99,7 +103,7 @@ class DirectMessenger:
                     message = await channel.send(content, **kwargs)
             self.sent_times.append(asyncio.get_running_loop().time())
         except discord.Forbidden as error:
-            if error.code != CANNOT_DM:
+            if error.code not in CANNOT_REACH:
                 raise
             await personal_dms.set_dm_state(self.db, user_id, "closed")
             log.info("user %s does not accept DMs; not trying again by myself", user_id)

@@ -47,6 +47,7 @@ def _member(row: Any) -> Member:
         dm_state=row["dm_state"],
         first_day=date.fromisoformat(row["first_day"]),
         patience_dm=bool(row["patience_dm"]),
+        left=row["left_at"] is not None,
     )
 
 

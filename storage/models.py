@@ -25,6 +25,7 @@ class Member:
     dm_state: str
     first_day: date
     patience_dm: bool = True
+    left: bool = False  # left the server (stamped on leave, cleared on return)
 
 
 @dataclass(frozen=True)

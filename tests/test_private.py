@@ -365,3 +365,50 @@ async def test_a_stale_dm_channel_is_replaced_once(world, simcord_env, db) -> No
     assert len(dms(simcord_env, alice)) == 1
     stored = await personal_dms.dm_channel(db, alice.id)
     assert stored == alice.user.dm_channel.id
+
+
+async def test_no_morning_dm_to_a_member_who_left(
+    world, simcord_env, simcord_bot, clock: FakeClock, db
+) -> None:
+    guild, channel, alice, bob = world
+    for member in (alice, bob):
+        await member.slash(channel, "settings morning-dm", enabled=True, time="07:00")
+    guild.remove_member(alice)
+    await simcord_env.settle()  # the leave event stamps her departure
+    clock.set(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
+    await tick(simcord_env, simcord_bot)
+
+    assert dms(simcord_env, alice) == []
+    assert len(dms(simcord_env, bob)) == 1
+    row = await db.fetchone(
+        "SELECT status, detail FROM personal_dms WHERE user_id = ? AND kind = 'morning' "
+        "AND status != 'pending'",
+        (alice.id,),
+    )
+    assert tuple(row) == ("skipped", "no longer a member")
+
+
+async def test_no_mutual_guilds_means_cant_dm_now_without_a_traceback(
+    world, simcord_env, simcord_bot, clock: FakeClock, db, caplog
+) -> None:
+    _, channel, alice, _ = world
+    await alice.slash(channel, "settings morning-dm", enabled=True, time="07:00")
+    # Discord's answer when the member shares no server with the bot any more (50278), as
+    # when the leave event was missed.
+    simcord_env.inject_error(
+        "POST",
+        "/channels/*/messages",
+        status=403,
+        code=50278,
+        message="Cannot send messages to this user due to having no mutual guilds",
+        times=1,
+    )
+    clock.set(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
+    await tick(simcord_env, simcord_bot)
+
+    assert await personal_dms.dms_closed(db, alice.id)  # not tried again by itself
+    assert not [r for r in caplog.records if r.exc_info]
+    row = await db.fetchone(
+        "SELECT status FROM personal_dms WHERE user_id = ? AND status != 'pending'", (alice.id,)
+    )
+    assert tuple(row) == ("skipped",)

@@ -58,7 +58,7 @@ async def skip_reason(db: Database, due: DueDM, who: Who) -> str | None:
         due.kind,
         due.due_at,
         who.now,
-        is_member=member is not None,
+        is_member=member is not None and not member.left,
         morning_dm=member is not None and member.morning_dm,
         recap_dm=member is not None and member.recap_dm,
         patience_dm=member is not None and member.patience_dm,
