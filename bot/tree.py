@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -82,6 +83,8 @@ def message_for(error: BaseException) -> str | None:
         return f"Easy there: you can do that again in {error.retry_after:.0f} seconds."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use that command here."
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return STALE_COMMAND
     return None
 
 
@@ -89,6 +92,8 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
     """Tell the member what went wrong, privately; log anything that is a bug."""
     message = message_for(error)
     inner = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if message == STALE_COMMAND:  # not a bug: Discord hasn't seen the latest sync yet
+        log.info("stale command from user %s: %s", interaction.user.id, error)
     if database_trouble(inner) is not None:
         log.error(
             "database refused a write (guild=%s user=%s): %s",
@@ -114,7 +119,84 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         log.warning("could not tell user %s about an error", interaction.user.id, exc_info=True)
 
 
+STALE_COMMAND = (
+    "That command has changed since your Discord app last loaded it. Give it a moment (or "
+    "restart Discord) and try again."
+)
+
+# What each declared option type accepts in an interaction's data (Discord's
+# "Application Command Option Type"): a boolean is True only when it is a real boolean.
+_OPTION_VALUES: dict[discord.AppCommandOptionType, Callable[[Any], bool]] = {
+    discord.AppCommandOptionType.string: lambda v: isinstance(v, str),
+    discord.AppCommandOptionType.integer: lambda v: isinstance(v, int) and not isinstance(v, bool),
+    discord.AppCommandOptionType.boolean: lambda v: isinstance(v, bool),
+    discord.AppCommandOptionType.number: lambda v: (
+        isinstance(v, int | float) and not isinstance(v, bool)
+    ),
+}
+_SNOWFLAKE_TYPES = (
+    discord.AppCommandOptionType.user,
+    discord.AppCommandOptionType.channel,
+    discord.AppCommandOptionType.role,
+    discord.AppCommandOptionType.mentionable,
+    discord.AppCommandOptionType.attachment,
+)
+
+
+def _leaf_options(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The options given to the subcommand the interaction names."""
+    options = data.get("options", [])
+    while options and options[0].get("type") in (1, 2):  # a subcommand (group)
+        options = options[0].get("options", [])
+    return options
+
+
+def malformed_options(
+    command: app_commands.Command[Any, ..., Any], data: dict[str, Any]
+) -> str | None:
+    """What is wrong with the option values an interaction carries, or None.
+
+    Discord's client sends what the command declared; an older registration, a modified
+    client or the API may not (a string where a boolean is declared, a value outside the
+    choices, a required option missing). discord.py passes such values on as they are."""
+    given = {o.get("name"): o for o in _leaf_options(data)}
+    for parameter in command.parameters:
+        option = given.get(parameter.display_name)
+        if option is None:
+            if parameter.required:
+                return f"`{parameter.display_name}` is required. Pick a value and try again."
+            continue
+        value = option.get("value")
+        if parameter.type in _SNOWFLAKE_TYPES:
+            valid = isinstance(value, str | int) and str(value).isdigit()
+        else:
+            valid = _OPTION_VALUES.get(parameter.type, lambda v: True)(value)
+        if not valid:
+            return f"`{parameter.display_name}` got a value of the wrong kind. Try again."
+        if parameter.choices and value not in [c.value for c in parameter.choices]:
+            allowed = ", ".join(f"`{c.value}`" for c in parameter.choices)
+            return f"`{parameter.display_name}` is one of: {allowed}."
+    return None
+
+
 class KeepGoingTree(app_commands.CommandTree["KeepGoingBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[KeepGoingBot]) -> bool:  # type: ignore[override]
+        """Refuse, privately, a slash command whose option values don't match what it
+        declared; nothing runs, so nothing is written or posted."""
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        command = interaction.command
+        if not isinstance(command, app_commands.Command) or interaction.data is None:
+            return True  # unknown commands reach on_error as CommandNotFound
+        problem = malformed_options(command, dict(interaction.data))
+        if problem is None:
+            return True
+        log.info(
+            "malformed options for /%s from user %s", command.qualified_name, interaction.user.id
+        )
+        await reply_private(interaction, problem)
+        return False
+
     async def on_error(
         self, interaction: discord.Interaction[KeepGoingBot], error: app_commands.AppCommandError
     ) -> None:
