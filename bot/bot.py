@@ -34,6 +34,8 @@ EXTENSIONS = (
     "cogs.mydata",
     "cogs.scheduled_posts",
     "cogs.setup",
+    "cogs.help",
+    "cogs.privacy",
 )
 
 TREE_HASH_KEY = "command_tree_hash"

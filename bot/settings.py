@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -11,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+# Discord refuses a link button whose address is longer than this.
+MAX_URL_LENGTH = 512
 
 
 class DatabaseSettings(BaseSettings):
@@ -38,6 +41,8 @@ class Settings(DatabaseSettings):
     # How long the data of a member who left, or of a server that removed the bot, is kept
     # (so a return restores it) before the daily purge deletes it. PRIVACY.md says 30.
     retention_days: int = Field(default=30, ge=1, le=365)
+    # Where the privacy notice (PRIVACY.md) is published, for /privacy to link to.
+    privacy_url: str | None = None
 
     @field_validator("discord_token")
     @classmethod
@@ -72,10 +77,31 @@ class Settings(DatabaseSettings):
             raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
         return log_format
 
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("dev_guild_id", "privacy_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("privacy_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = value.strip()
+        try:
+            parts = urlsplit(url)
+            hostname = parts.hostname
+        except ValueError:  # such as an unclosed "[" around an IPv6 address
+            hostname = None
+        if (
+            hostname is None
+            or parts.scheme not in ("https", "http")
+            or any(ch.isspace() for ch in url)
+        ):
+            raise ValueError("must be a web address starting with https:// (or http://)")
+        if len(url) > MAX_URL_LENGTH:
+            raise ValueError(f"must be at most {MAX_URL_LENGTH} characters (Discord's limit)")
+        return url
 
     def describe(self) -> list[tuple[str, str]]:
         """The configuration as (variable, value) pairs, with the token hidden."""
@@ -87,6 +113,7 @@ class Settings(DatabaseSettings):
             ("LOG_LEVEL", self.log_level),
             ("LOG_FORMAT", self.log_format),
             ("RETENTION_DAYS", str(self.retention_days)),
+            ("PRIVACY_URL", self.privacy_url or "not set"),
         ]
 
     @property

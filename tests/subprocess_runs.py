@@ -28,6 +28,7 @@ BOT_VARIABLES = frozenset(
         "LOG_LEVEL",
         "LOG_FORMAT",
         "RETENTION_DAYS",
+        "PRIVACY_URL",
     }
 )
 TIMEOUT = 60

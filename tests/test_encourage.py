@@ -246,6 +246,8 @@ async def test_no_command_ranks_or_counts_members(simcord_env, simcord_bot: Keep
             "setup prompts add",
             "setup prompts list",
             "setup prompts remove",
+            "help",
+            "privacy",
         ]
     )
     for command in simcord_bot.tree.walk_commands():
