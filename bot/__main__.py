@@ -7,9 +7,11 @@ import argparse
 import asyncio
 import logging
 import signal
+import stat
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -146,7 +148,21 @@ async def run_check(settings: Settings) -> int:
     print(f"  database schema   version {version}")
     healthy = integrity == ["ok"]
     print(f"  integrity check   {'ok' if healthy else '; '.join(integrity)}")
+    for path, holds in ((Path(".env"), "the token"), (settings.database_path, "members' notes")):
+        if readable_by_others(path):
+            print(
+                f"  warning: {path} can be read by other users of this machine (it holds "
+                f"{holds}): chmod 600 {path}"
+            )
     return 0 if healthy else 1
+
+
+def readable_by_others(path: Path) -> bool:
+    """Whether ``path`` exists and its group or others may read it."""
+    try:
+        return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+    except OSError:
+        return False
 
 
 def run_backup(path: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -413,11 +414,16 @@ def _configure(raw: sqlite3.Connection, busy_timeout_ms: int) -> None:
 async def open_database(
     path: Path, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> Database:
-    """Open (creating the folder and file if needed), set the pragmas, and migrate."""
+    """Open (creating the folder and file if needed), set the pragmas, and migrate.
+
+    A new database file is readable by its owner only (it holds members' notes); SQLite gives
+    its -wal and -shm files the database file's permissions."""
     path = Path(path)
     conn = Connection()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         await conn.open(path)
     except (OSError, sqlite3.Error) as error:
         raise DatabaseUnavailable(f"cannot open {path}: {error}") from error

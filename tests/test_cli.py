@@ -27,6 +27,7 @@ SPACED_SECRET = "spaced secret-token-value"
 def write_dotenv(text: str) -> Callable[[Path], None]:
     def prepare(cwd: Path) -> None:
         (cwd / ".env").write_text(text, "utf-8")
+        (cwd / ".env").chmod(0o644)  # as a plain `cp` leaves it, whatever this umask is
 
     return prepare
 
@@ -166,6 +167,9 @@ def test_check_validates_and_creates_the_database(runs: dict[str, Run]) -> None:
     assert any(f"version {MIGRATION_COUNT}" in line for line in lines)
     assert any("integrity check" in line and line.rstrip().endswith("ok") for line in lines)
     assert SECRET not in run.output
+    # A new database holds members' notes: its owner alone may read it, and check is quiet.
+    assert database.stat().st_mode & 0o777 == 0o600
+    assert "warning" not in run.output
 
 
 def test_check_reads_dotenv_from_the_working_directory(runs: dict[str, Run]) -> None:
@@ -178,6 +182,9 @@ def test_check_reads_dotenv_from_the_working_directory(runs: dict[str, Run]) -> 
         for line in run.stdout.splitlines()
     )
     assert DOTENV_SECRET not in run.output
+    # This .env was written readable by everyone (mode 644): check says so, in one line.
+    [warning] = [line for line in run.stdout.splitlines() if "warning" in line]
+    assert ".env can be read by other users" in warning and "chmod 600 .env" in warning
 
 
 def test_environment_wins_over_dotenv(runs: dict[str, Run]) -> None:
